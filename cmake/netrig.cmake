@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: MIT
+# Helpers that every layer uses: warnings, sanitizers, per-layer include roots, tests.
+
+set(NETRIG_WARNINGS
+    -Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wshadow -Wcast-qual
+    -Wnon-virtual-dtor -Wmissing-declarations -Wundef -Wvla -Wformat=2
+    -Wimplicit-fallthrough -Werror)
+# Tests relax what gtest macros trip over, as Abseil does for its tests.
+set(NETRIG_TEST_WARNINGS -Wno-sign-conversion -Wno-conversion -Wno-missing-declarations)
+
+if(NETRIG_SANITIZE)
+    add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=undefined
+                        -fno-omit-frame-pointer)
+    add_link_options(-fsanitize=address,undefined)
+endif()
+if(NETRIG_ASSERTS)
+    add_compile_definitions(NETRIG_ASSERTS=1)
+endif()
+
+# Each layer's headers are reachable only through a private include root that holds a single
+# symlink, <root>/<layer> -> src/<layer>. A target therefore sees "<layer>/x.hpp" only for the
+# layers it links, and a forbidden include (core -> link, core -> runtime) fails to compile.
+function(netrig_layer_include_root layer out_var)
+    set(root "${CMAKE_BINARY_DIR}/include_roots/${layer}")
+    file(MAKE_DIRECTORY "${root}")
+    if(NOT EXISTS "${root}/${layer}")
+        file(CREATE_LINK "${CMAKE_SOURCE_DIR}/src/${layer}" "${root}/${layer}" SYMBOLIC)
+    endif()
+    set(${out_var} "${root}" PARENT_SCOPE)
+endfunction()
+
+# netrig_layer(<layer> SOURCES ... DEPS ... [LIBS ...])
+# Defines target netrig_<layer>, alias netrig::<layer>. DEPS are other layers (names only),
+# LIBS are external libraries.
+function(netrig_layer layer)
+    cmake_parse_arguments(A "" "" "SOURCES;DEPS;LIBS" ${ARGN})
+    netrig_layer_include_root(${layer} root)
+    if(A_SOURCES)
+        add_library(netrig_${layer} STATIC ${A_SOURCES})
+        target_include_directories(netrig_${layer} PUBLIC "${root}")
+        target_compile_options(netrig_${layer} PRIVATE ${NETRIG_WARNINGS})
+        set(scope PUBLIC)
+    else()
+        add_library(netrig_${layer} INTERFACE)
+        target_include_directories(netrig_${layer} INTERFACE "${root}")
+        set(scope INTERFACE)
+    endif()
+    foreach(dep IN LISTS A_DEPS)
+        target_link_libraries(netrig_${layer} ${scope} netrig_${dep})
+    endforeach()
+    if(A_LIBS)
+        target_link_libraries(netrig_${layer} ${scope} ${A_LIBS})
+    endif()
+    add_library(netrig::${layer} ALIAS netrig_${layer})
+endfunction()
+
+# netrig_test(<name> SOURCES ... DEPS ... [LABELS ...])
+# A GoogleTest binary registered with ctest (one ctest entry per TEST via gtest_discover_tests).
+include(GoogleTest)
+function(netrig_test name)
+    cmake_parse_arguments(A "" "" "SOURCES;DEPS;LIBS;LABELS" ${ARGN})
+    add_executable(${name} ${A_SOURCES})
+    target_compile_options(${name} PRIVATE ${NETRIG_WARNINGS} ${NETRIG_TEST_WARNINGS})
+    foreach(dep IN LISTS A_DEPS)
+        target_link_libraries(${name} PRIVATE netrig_${dep})
+    endforeach()
+    target_link_libraries(${name} PRIVATE ${A_LIBS} GTest::gtest GTest::gtest_main GTest::gmock)
+    target_compile_definitions(${name} PRIVATE
+        NETRIG_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+    set(labels unit ${A_LABELS})
+    gtest_discover_tests(${name} PROPERTIES LABELS "${labels}" DISCOVERY_TIMEOUT 60)
+endfunction()
