@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: MIT
+// link: frame pool, delay line and the shared impair-and-queue step.
+#include "link/frame_pool.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "base/assert.hpp"
+
+namespace netrig::link {
+
+frame_pool::frame_pool(std::size_t count, std::size_t frame_bytes)
+    : count_(count), frame_bytes_(frame_bytes), slab_(count * frame_bytes) {
+    NETRIG_ASSERT(count > 0);
+    NETRIG_ASSERT(frame_bytes > 0);
+    NETRIG_ASSERT(count <= UINT32_MAX);
+    free_.reserve(count);
+    // Hand out low slots first (stack order), so a light load touches few cache lines.
+    for (std::size_t i = count; i > 0; --i) {
+        free_.push_back(static_cast<frame_slot>(i - 1));
+    }
+#if defined(NETRIG_ASSERTS) && NETRIG_ASSERTS
+    in_use_.assign(count, false);
+#endif
+}
+
+std::optional<frame_slot> frame_pool::acquire() {
+    if (free_.empty()) {
+        return std::nullopt;
+    }
+    const frame_slot slot = free_.back();
+    free_.pop_back();
+#if defined(NETRIG_ASSERTS) && NETRIG_ASSERTS
+    in_use_[slot] = true;
+#endif
+    return slot;
+}
+
+void frame_pool::release(frame_slot slot) {
+    NETRIG_ASSERT(slot < count_);
+#if defined(NETRIG_ASSERTS) && NETRIG_ASSERTS
+    NETRIG_ASSERT(in_use_[slot]);
+    in_use_[slot] = false;
+#endif
+    NETRIG_ASSERT(free_.size() < count_);
+    free_.push_back(slot);  // never reallocates: capacity reserved for all slots
+}
+
+mut_bytes frame_pool::buffer(frame_slot slot) {
+    NETRIG_ASSERT(slot < count_);
+    return mut_bytes{slab_}.subspan(std::size_t{slot} * frame_bytes_, frame_bytes_);
+}
+
+bytes frame_pool::view(frame_slot slot, std::size_t len) const {
+    NETRIG_ASSERT(slot < count_);
+    NETRIG_ASSERT(len <= frame_bytes_);
+    return bytes{slab_}.subspan(std::size_t{slot} * frame_bytes_, len);
+}
+
+namespace {
+// std heap functions build a max-heap; "greater" puts the earliest arrival on top.
+bool later(const delayed_frame& a, const delayed_frame& b) {
+    if (a.arrival != b.arrival) {
+        return a.arrival > b.arrival;
+    }
+    return a.order > b.order;
+}
+}  // namespace
+
+delay_line::delay_line(frame_pool& pool, std::size_t capacity) : pool_(&pool), capacity_(capacity) {
+    heap_.reserve(capacity);
+}
+
+delay_line::~delay_line() {
+    if (pool_ == nullptr) {
+        return;
+    }
+    for (const delayed_frame& f : heap_) {
+        pool_->release(f.slot);
+    }
+}
+
+bool delay_line::push(instant arrival, frame_slot slot, std::size_t len) {
+    if (heap_.size() >= capacity_) {
+        pool_->release(slot);
+        return false;
+    }
+    heap_.push_back({.arrival = arrival,
+                     .order = next_order_++,
+                     .slot = slot,
+                     .len = static_cast<std::uint32_t>(len)});
+    std::push_heap(heap_.begin(), heap_.end(), later);
+    return true;
+}
+
+std::optional<delayed_frame> delay_line::pop_due(instant now) {
+    if (heap_.empty() || heap_.front().arrival > now) {
+        return std::nullopt;
+    }
+    std::pop_heap(heap_.begin(), heap_.end(), later);
+    const delayed_frame f = heap_.back();
+    heap_.pop_back();
+    return f;
+}
+
+std::optional<instant> delay_line::next_arrival() const {
+    if (heap_.empty()) {
+        return std::nullopt;
+    }
+    return heap_.front().arrival;
+}
+
+void flip_bit(mut_bytes frame, std::uint32_t bit) {
+    NETRIG_ASSERT(bit / 8 < frame.size());
+    frame[bit / 8] ^= static_cast<std::uint8_t>(0x80U >> (bit % 8));
+}
+
+std::size_t impair_and_queue(impairment_engine& engine, delay_line& line, instant now, bytes src,
+                             stats& counters) {
+    NETRIG_ASSERT(!src.empty());
+    const verdict v = engine.decide(now, src.size());
+    if (v.dropped) {
+        counters.drop(*v.dropped);
+        return 0;
+    }
+    std::size_t queued = 0;
+    for (std::size_t i = 0; i < v.count; ++i) {
+        const std::optional<frame_slot> slot = line.pool().acquire();
+        if (!slot) {
+            counters.drop(drop_reason::pool_exhausted);
+            continue;
+        }
+        NETRIG_ASSERT(src.size() <= line.pool().frame_bytes());
+        const mut_bytes buf = line.pool().buffer(*slot).first(src.size());
+        std::memcpy(buf.data(), src.data(), src.size());
+        if (v.copies[i].flip_bit) {
+            flip_bit(buf, *v.copies[i].flip_bit);
+        }
+        if (!line.push(v.copies[i].arrival, *slot, src.size())) {
+            counters.drop(drop_reason::pool_exhausted);
+            continue;
+        }
+        ++queued;
+    }
+    return queued;
+}
+
+}  // namespace netrig::link
