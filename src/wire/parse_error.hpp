@@ -14,8 +14,8 @@ namespace netrig::wire {
 enum class parse_error : std::uint8_t {
     truncated = 1,       ///< fewer bytes than the header or a length field claims
     bad_version,         ///< IP version field is not 4
-    bad_header_len,      ///< IHL or TCP data offset below the minimum or beyond the buffer
-    bad_total_len,       ///< IPv4 total length / UDP length inconsistent with the buffer
+    bad_header_len,      ///< IHL or TCP data offset below the minimum (5 words)
+    bad_total_len,       ///< IPv4 total length below the IHL, or UDP length below 8
     bad_checksum,        ///< a checksum did not verify
     bad_option,          ///< an IPv4 or TCP option has a malformed length or value
     bad_address,         ///< an address or prefix that does not parse or is not allowed
