@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: MIT
+// net: kernel UDP socket: one datagram per call, try first and await readiness on EAGAIN.
+#include "net/kernel_udp.hpp"
+
+#include <sys/socket.h>
+
+#include <cerrno>
+
+#include "net/errc.hpp"
+#include "runtime/io.hpp"
+
+namespace netrig::net::kernel {
+namespace {
+
+std::error_code closed_error() { return make_error_code(errc::closed); }
+
+// A wait that ends because the socket was closed meanwhile (forget_fd) reports our "closed";
+// cancellation and other errors pass through unchanged.
+std::error_code wait_error(std::error_code ec) {
+    if (ec == std::errc::bad_file_descriptor) {
+        return closed_error();
+    }
+    return ec;
+}
+
+class kernel_udp_socket final : public udp_socket_impl {
+public:
+    explicit kernel_udp_socket(socket_fd fd) : fd_(std::move(fd)) {}
+
+    runtime::task<result<std::size_t, std::error_code>> send_to(bytes data,
+                                                                endpoint target) override {
+        for (;;) {
+            auto r = try_send_to(data, target);
+            if (r || r.error() != errc::would_block) {
+                co_return r;
+            }
+            auto ready = co_await runtime::wait_writable(fd_.get());
+            if (!ready) {
+                co_return unexpected(wait_error(ready.error()));
+            }
+        }
+    }
+
+    runtime::task<result<datagram_info, std::error_code>> recv_from(mut_bytes buffer) override {
+        for (;;) {
+            auto r = try_recv_from(buffer);
+            if (r || r.error() != errc::would_block) {
+                co_return r;
+            }
+            auto ready = co_await runtime::wait_readable(fd_.get());
+            if (!ready) {
+                co_return unexpected(wait_error(ready.error()));
+            }
+        }
+    }
+
+    result<std::size_t, std::error_code> try_send_to(bytes data, endpoint target) override {
+        const sockaddr_in sa = to_sockaddr(target);
+        // The sockets API takes the generic sockaddr; sockaddr_in is its AF_INET layout.
+        return send_raw(data, reinterpret_cast<const sockaddr*>(&sa),  // NOLINT(*-reinterpret-cast)
+                        sizeof(sa));
+    }
+
+    result<datagram_info, std::error_code> try_recv_from(mut_bytes buffer) override {
+        if (!fd_.valid()) {
+            return unexpected(closed_error());
+        }
+        for (;;) {
+            sockaddr_in sa{};
+            socklen_t len = sizeof(sa);
+            // MSG_TRUNC makes recvfrom return the datagram's real length, so truncation is
+            // reported instead of silently losing the tail.
+            const ssize_t n =
+                ::recvfrom(fd_.get(), buffer.data(), buffer.size(), MSG_TRUNC,
+                           reinterpret_cast<sockaddr*>(&sa), &len);  // NOLINT(*-reinterpret-cast)
+            if (n >= 0) {
+                const auto full = static_cast<std::size_t>(n);
+                return datagram_info{.size = std::min(full, buffer.size()),
+                                     .source = from_sockaddr(sa),
+                                     .truncated = full > buffer.size()};
+            }
+            if (errno != EINTR) {
+                return unexpected(last_error());
+            }
+        }
+    }
+
+    result<void, std::error_code> connect(endpoint peer) override {
+        if (!fd_.valid()) {
+            return unexpected(closed_error());
+        }
+        const sockaddr_in sa = to_sockaddr(peer);
+        // UDP connect only records the peer; it never blocks.
+        if (::connect(fd_.get(), reinterpret_cast<const sockaddr*>(&sa),  // NOLINT(*-reinterpret-cast)
+                      sizeof(sa)) != 0) {
+            return unexpected(last_error());
+        }
+        return {};
+    }
+
+    runtime::task<result<std::size_t, std::error_code>> send(bytes data) override {
+        for (;;) {
+            auto r = send_raw(data, nullptr, 0);
+            if (r || r.error() != errc::would_block) {
+                co_return r;
+            }
+            auto ready = co_await runtime::wait_writable(fd_.get());
+            if (!ready) {
+                co_return unexpected(wait_error(ready.error()));
+            }
+        }
+    }
+
+    runtime::task<result<std::size_t, std::error_code>> recv(mut_bytes buffer) override {
+        for (;;) {
+            auto r = try_recv_from(buffer);
+            if (r) {
+                co_return r->size;
+            }
+            if (r.error() != errc::would_block) {
+                co_return unexpected(r.error());
+            }
+            auto ready = co_await runtime::wait_readable(fd_.get());
+            if (!ready) {
+                co_return unexpected(wait_error(ready.error()));
+            }
+        }
+    }
+
+    [[nodiscard]] result<endpoint, std::error_code> local() const override {
+        if (!fd_.valid()) {
+            return unexpected(closed_error());
+        }
+        return local_endpoint(fd_.get());
+    }
+
+    [[nodiscard]] result<endpoint, std::error_code> remote() const override {
+        if (!fd_.valid()) {
+            return unexpected(closed_error());
+        }
+        return remote_endpoint(fd_.get());
+    }
+
+    result<void, std::error_code> set_send_buffer(std::size_t bytes) override {
+        return set_buffer_option(fd_.get(), SO_SNDBUF, bytes);
+    }
+
+    [[nodiscard]] result<std::size_t, std::error_code> send_buffer() const override {
+        return get_int_option(fd_.get(), SOL_SOCKET, SO_SNDBUF).transform([](int v) {
+            return static_cast<std::size_t>(v);
+        });
+    }
+
+    result<void, std::error_code> set_recv_buffer(std::size_t bytes) override {
+        return set_buffer_option(fd_.get(), SO_RCVBUF, bytes);
+    }
+
+    [[nodiscard]] result<std::size_t, std::error_code> recv_buffer() const override {
+        return get_int_option(fd_.get(), SOL_SOCKET, SO_RCVBUF).transform([](int v) {
+            return static_cast<std::size_t>(v);
+        });
+    }
+
+    void close() override { fd_.reset(); }
+
+    [[nodiscard]] bool is_open() const override { return fd_.valid(); }
+
+private:
+    result<std::size_t, std::error_code> send_raw(bytes data, const sockaddr* to,
+                                                  socklen_t to_len) {
+        if (!fd_.valid()) {
+            return unexpected(closed_error());
+        }
+        for (;;) {
+            const ssize_t n =
+                ::sendto(fd_.get(), data.data(), data.size(), MSG_NOSIGNAL, to, to_len);
+            if (n >= 0) {
+                return static_cast<std::size_t>(n);
+            }
+            if (errno != EINTR) {
+                return unexpected(last_error());
+            }
+        }
+    }
+
+    socket_fd fd_;
+};
+
+}  // namespace
+
+udp_socket make_udp_socket(socket_fd fd) {
+    return udp_socket{std::make_unique<kernel_udp_socket>(std::move(fd))};
+}
+
+}  // namespace netrig::net::kernel
