@@ -126,15 +126,15 @@ parse_result parse_probability(std::string_view key, std::string_view value) {
     double number = 0;
     std::string_view suffix;
     if (!split_number(value, number, suffix)) {
-        return unexpected(bad(key, value, "not a number"));
+        return unexpected<std::string>(bad(key, value, "not a number"));
     }
     if (suffix == "%") {
         number /= 100.0;
     } else if (!suffix.empty()) {
-        return unexpected(bad(key, value, "use a fraction (0.01) or a percentage (1%)"));
+        return unexpected<std::string>(bad(key, value, "use a fraction (0.01) or a percentage (1%)"));
     }
     if (number > 1.0) {
-        return unexpected(bad(key, value, "probability above 100%"));
+        return unexpected<std::string>(bad(key, value, "probability above 100%"));
     }
     return number;
 }
@@ -143,7 +143,7 @@ result<duration, std::string> parse_duration(std::string_view key, std::string_v
     double number = 0;
     std::string_view suffix;
     if (!split_number(value, number, suffix)) {
-        return unexpected(bad(key, value, "not a number"));
+        return unexpected<std::string>(bad(key, value, "not a number"));
     }
     double scale = 0;
     if (suffix == "ns") {
@@ -155,7 +155,7 @@ result<duration, std::string> parse_duration(std::string_view key, std::string_v
     } else if (suffix == "s") {
         scale = 1e9;
     } else {
-        return unexpected(bad(key, value, "needs a unit: ns, us, ms or s"));
+        return unexpected<std::string>(bad(key, value, "needs a unit: ns, us, ms or s"));
     }
     return duration{static_cast<std::int64_t>(number * scale)};
 }
@@ -165,7 +165,7 @@ result<std::uint64_t, std::string> parse_scaled(std::string_view key, std::strin
     double number = 0;
     std::string_view suffix;
     if (!split_number(value, number, suffix)) {
-        return unexpected(bad(key, value, "not a number"));
+        return unexpected<std::string>(bad(key, value, "not a number"));
     }
     if (!unit.empty() && suffix.size() >= unit.size() &&
         suffix.substr(suffix.size() - unit.size()) == unit) {
@@ -179,7 +179,7 @@ result<std::uint64_t, std::string> parse_scaled(std::string_view key, std::strin
     } else if (suffix == "g" || suffix == "G") {
         scale = 1e9;
     } else if (!suffix.empty()) {
-        return unexpected(bad(key, value, "unknown unit"));
+        return unexpected<std::string>(bad(key, value, "unknown unit"));
     }
     return static_cast<std::uint64_t>(number * scale);
 }
@@ -197,7 +197,7 @@ result<gilbert_elliott, std::string> parse_burst(std::string_view value) {
         rest = colon == std::string_view::npos ? std::string_view{} : rest.substr(colon + 1);
     }
     if (index < 2 || !rest.empty()) {
-        return unexpected(bad("burst", value, "use burst=P_GOOD_TO_BAD:P_BAD_TO_GOOD[:LOSS_GOOD"
+        return unexpected<std::string>(bad("burst", value, "use burst=P_GOOD_TO_BAD:P_BAD_TO_GOOD[:LOSS_GOOD"
                                               ":LOSS_BAD]"));
     }
     return ge;
@@ -230,7 +230,7 @@ result<void, std::string> apply(impairment_config& c, std::string_view key,
     } else if (key == "burst") {
         NETRIG_TRY_ASSIGN(c.burst, parse_burst(value));
     } else {
-        return unexpected("unknown impairment '" + std::string(key) +
+        return unexpected<std::string>("unknown impairment '" + std::string(key) +
                           "' (known: loss, burst, dup, reorder, reorder_delay, delay, jitter, "
                           "corrupt, rate, queue, mtu)");
     }
@@ -251,12 +251,12 @@ result<impairment_config, std::string> parse_impairments(std::string_view text) 
         }
         const std::size_t eq = item.find('=');
         if (eq == std::string_view::npos) {
-            return unexpected("bad impairment '" + std::string(item) + "': use key=value");
+            return unexpected<std::string>("bad impairment '" + std::string(item) + "': use key=value");
         }
         NETRIG_TRY(apply(config, item.substr(0, eq), item.substr(eq + 1)));
     }
     if (config.reorder > 0.0 && config.reorder_delay == duration{0}) {
-        return unexpected(std::string("reorder needs reorder_delay (e.g. reorder_delay=5ms)"));
+        return unexpected<std::string>(std::string("reorder needs reorder_delay (e.g. reorder_delay=5ms)"));
     }
     return config;
 }

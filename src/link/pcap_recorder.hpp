@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: MIT
+// link: packet capture of any device. pcap_recorder<D> wraps a device and copies every
+// received and transmitted frame into a bounded lock-free single-producer/single-consumer ring;
+// pcap_sink's writer thread drains the ring into a nanosecond pcap file (libpcap, DLT_EN10MB).
+// A full ring drops the frame from the capture only (counted); the stack never waits for disk.
+// Timestamps are the caller's `now` plus a real-time base read once at open, so no clock is
+// read in the hot path and sim runs get reproducible files.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "base/bytes.hpp"
+#include "base/result.hpp"
+#include "base/time.hpp"
+#include "link/device.hpp"
+
+namespace netrig::link {
+
+/// Capture settings.
+struct pcap_options {
+    /// CLOCK_REALTIME in ns at instant{} (see realtime_base_now); 0 puts sim runs at the epoch.
+    std::int64_t realtime_base = 0;
+    std::size_t ring_frames = 4096;  ///< Frames the ring holds before it drops (>= 1).
+    std::size_t snap_bytes = 65536;  ///< Bytes kept per frame (longer frames are cut).
+};
+
+/// Reads CLOCK_REALTIME once and returns the real time of instant{} given that it is `now`.
+[[nodiscard]] std::int64_t realtime_base_now(instant now);
+
+/// What a capture did.
+struct pcap_counts {
+    std::uint64_t offered = 0;  ///< Frames given to the capture.
+    std::uint64_t written = 0;  ///< Frames written to the file.
+    std::uint64_t dropped = 0;  ///< Frames lost because the ring was full.
+};
+
+/// A pcap file with its writer thread and ring. Not movable (the thread points at it).
+class pcap_sink {
+public:
+    /// Creates path and starts the writer. Errors: the file cannot be created (errno as
+    /// std::system_category, or errc::system_error when libpcap gives no errno).
+    [[nodiscard]] static result<std::unique_ptr<pcap_sink>, std::error_code> open(
+        const std::string& path, const pcap_options& options);
+
+    pcap_sink(const pcap_sink&) = delete;
+    pcap_sink& operator=(const pcap_sink&) = delete;
+    /// Closes (see close()).
+    ~pcap_sink();
+
+    /// Copies frame into the ring with timestamp `at`; false (and counted) when the ring is
+    /// full. Call from one thread only (the device's).
+    bool offer(instant at, bytes frame);
+    /// Stops the writer after it drained the ring, closes the file, returns the final counts.
+    /// Idempotent.
+    pcap_counts close();
+    /// Counts so far (written is approximate while the writer runs).
+    [[nodiscard]] pcap_counts counts() const;
+
+private:
+    struct slot_header {
+        std::int64_t at_ns;
+        std::uint32_t len;
+        std::uint32_t captured;
+    };
+    pcap_sink(const pcap_options& options, void* pcap, void* dumper);
+    void writer_loop();
+    bool drain_one();
+
+    pcap_options options_;
+    void* pcap_;    // pcap_t*, opaque so that users need not include <pcap.h>
+    void* dumper_;  // pcap_dumper_t*
+    std::vector<slot_header> headers_;
+    std::vector<std::uint8_t> data_;
+    // SPSC indices (monotonic counters; slot = index % ring_frames). Producer owns head_, the
+    // writer owns tail_; release/acquire pairs publish slot contents.
+    alignas(64) std::atomic<std::uint64_t> head_{0};
+    alignas(64) std::atomic<std::uint64_t> tail_{0};
+    std::uint64_t offered_ = 0;
+    std::uint64_t dropped_ = 0;
+    std::atomic<bool> stop_{false};
+    bool closed_ = false;
+    std::thread writer_;
+};
+
+/// Wraps device D (Holder = D to own it, D& to borrow it) and records its traffic into a
+/// pcap_sink that outlives the recorder. Models link_device; stats are the inner device's.
+/// Transmitted frames are recorded when consumed (before a later flush could drop them).
+template <class Holder>
+class pcap_recorder {
+    using device = std::remove_reference_t<Holder>;
+    static_assert(link_device<device>);
+
+public:
+    /// An inner rx token (already recorded).
+    class rx_token_type {
+    public:
+        /// The received frame.
+        [[nodiscard]] bytes frame() const { return inner_.frame(); }
+        /// The wrapped token (for backend extras such as tap's vnet()).
+        [[nodiscard]] const typename device::rx_token_type& inner() const { return inner_; }
+
+    private:
+        friend class pcap_recorder;
+        explicit rx_token_type(typename device::rx_token_type&& inner)
+            : inner_(std::move(inner)) {}
+        typename device::rx_token_type inner_;
+    };
+
+    /// An inner tx token; the frame is recorded after fn wrote it.
+    class tx_token_type {
+    public:
+        /// See tx_token.
+        template <class Fn>
+        decltype(auto) consume(std::size_t len, Fn&& fn) {
+            return inner_.consume(len, [&](mut_bytes b) -> decltype(auto) {
+                if constexpr (std::is_void_v<decltype(fn(b))>) {
+                    fn(b);
+                    sink_->offer(now_, b);
+                } else {
+                    decltype(auto) out = fn(b);
+                    sink_->offer(now_, b);
+                    return out;
+                }
+            });
+        }
+        /// The wrapped token (for backend extras such as tap's set_offload()).
+        [[nodiscard]] typename device::tx_token_type& inner() { return inner_; }
+
+    private:
+        friend class pcap_recorder;
+        tx_token_type(typename device::tx_token_type&& inner, pcap_sink* sink, instant now)
+            : inner_(std::move(inner)), sink_(sink), now_(now) {}
+        typename device::tx_token_type inner_;
+        pcap_sink* sink_;
+        instant now_;
+    };
+
+    /// Records dev's traffic into sink.
+    template <class D>
+    pcap_recorder(D&& dev, pcap_sink& sink) : dev_(std::forward<D>(dev)), sink_(&sink) {}
+
+    /// See link_device.
+    [[nodiscard]] std::optional<rx_token_type> receive(instant now) {
+        auto t = dev_.receive(now);
+        if (!t) {
+            return std::nullopt;
+        }
+        sink_->offer(now, t->frame());
+        return rx_token_type{std::move(*t)};
+    }
+    /// See link_device.
+    template <class Fn>
+    std::size_t receive_batch(instant now, std::size_t max, Fn&& fn) {
+        return dev_.receive_batch(now, max, [&](bytes f) {
+            sink_->offer(now, f);
+            fn(f);
+        });
+    }
+    /// See link_device.
+    [[nodiscard]] std::optional<tx_token_type> transmit(instant now) {
+        auto t = dev_.transmit(now);
+        if (!t) {
+            return std::nullopt;
+        }
+        return tx_token_type{std::move(*t), sink_, now};
+    }
+    /// See link_device.
+    void flush(instant now) { dev_.flush(now); }
+    /// See link_device.
+    [[nodiscard]] link::capabilities capabilities() const { return dev_.capabilities(); }
+    /// The inner device's counters (capture drops are in the sink's counts).
+    [[nodiscard]] const link::stats& stats() const { return dev_.stats(); }
+    /// See link_device.
+    [[nodiscard]] int fd() const { return dev_.fd(); }
+    /// See link_device.
+    [[nodiscard]] std::optional<instant> next_deadline() const { return dev_.next_deadline(); }
+    /// The wrapped device.
+    [[nodiscard]] device& inner() { return dev_; }
+
+private:
+    Holder dev_;
+    pcap_sink* sink_;
+};
+
+}  // namespace netrig::link
