@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 #include "base/assert.hpp"
 
@@ -55,6 +56,32 @@ bytes frame_pool::view(frame_slot slot, std::size_t len) const {
     NETRIG_ASSERT(slot < count_);
     NETRIG_ASSERT(len <= frame_bytes_);
     return bytes{slab_}.subspan(std::size_t{slot} * frame_bytes_, len);
+}
+
+pooled_frame::pooled_frame(pooled_frame&& other) noexcept
+    : pool_(std::exchange(other.pool_, nullptr)), slot_(other.slot_), len_(other.len_) {}
+
+pooled_frame& pooled_frame::operator=(pooled_frame&& other) noexcept {
+    if (this != &other) {
+        if (pool_ != nullptr) {
+            pool_->release(slot_);
+        }
+        pool_ = std::exchange(other.pool_, nullptr);
+        slot_ = other.slot_;
+        len_ = other.len_;
+    }
+    return *this;
+}
+
+pooled_frame::~pooled_frame() {
+    if (pool_ != nullptr) {
+        pool_->release(slot_);
+    }
+}
+
+bytes pooled_frame::frame() const {
+    NETRIG_ASSERT(pool_ != nullptr);
+    return pool_->view(slot_, len_);
 }
 
 namespace {

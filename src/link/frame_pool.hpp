@@ -51,6 +51,27 @@ private:
 #endif
 };
 
+/// A frame held in a pool slot, handed to the caller as an rx token (see link_device); the
+/// slot returns to the pool when the token is destroyed.
+class pooled_frame {
+public:
+    /// Takes ownership of slot (holding len bytes) of pool.
+    pooled_frame(frame_pool* pool, frame_slot slot, std::uint32_t len)
+        : pool_(pool), slot_(slot), len_(len) {}
+    pooled_frame(pooled_frame&& other) noexcept;
+    pooled_frame& operator=(pooled_frame&& other) noexcept;
+    pooled_frame(const pooled_frame&) = delete;
+    pooled_frame& operator=(const pooled_frame&) = delete;
+    ~pooled_frame();
+    /// The frame; valid while the token lives.
+    [[nodiscard]] bytes frame() const;
+
+private:
+    frame_pool* pool_;
+    frame_slot slot_;
+    std::uint32_t len_;
+};
+
 /// A frame waiting in a delay line.
 struct delayed_frame {
     instant arrival;     ///< When it becomes receivable.

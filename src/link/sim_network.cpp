@@ -17,34 +17,6 @@ std::uint64_t stream_seed(std::uint64_t seed, std::size_t port, sim_direction di
 }
 }  // namespace
 
-// ---- rx token --------------------------------------------------------------------------------
-
-sim_port::rx_token_type::rx_token_type(rx_token_type&& other) noexcept
-    : pool_(std::exchange(other.pool_, nullptr)), slot_(other.slot_), len_(other.len_) {}
-
-sim_port::rx_token_type& sim_port::rx_token_type::operator=(rx_token_type&& other) noexcept {
-    if (this != &other) {
-        if (pool_ != nullptr) {
-            pool_->release(slot_);
-        }
-        pool_ = std::exchange(other.pool_, nullptr);
-        slot_ = other.slot_;
-        len_ = other.len_;
-    }
-    return *this;
-}
-
-sim_port::rx_token_type::~rx_token_type() {
-    if (pool_ != nullptr) {
-        pool_->release(slot_);
-    }
-}
-
-bytes sim_port::rx_token_type::frame() const {
-    NETRIG_ASSERT(pool_ != nullptr);
-    return pool_->view(slot_, len_);
-}
-
 // ---- port ------------------------------------------------------------------------------------
 
 sim_port::sim_port(sim_network& net, std::size_t index, std::uint64_t seed)

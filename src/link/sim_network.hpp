@@ -42,25 +42,8 @@ enum class sim_direction : std::uint8_t {
 /// reference stays valid for the network's lifetime.
 class sim_port {
 public:
-    /// A received frame held in a pool slot; the slot returns to the pool on destruction.
-    class rx_token_type {
-    public:
-        rx_token_type(rx_token_type&& other) noexcept;
-        rx_token_type& operator=(rx_token_type&& other) noexcept;
-        rx_token_type(const rx_token_type&) = delete;
-        rx_token_type& operator=(const rx_token_type&) = delete;
-        ~rx_token_type();
-        /// The received frame; valid while the token lives.
-        [[nodiscard]] bytes frame() const;
-
-    private:
-        friend class sim_port;
-        rx_token_type(frame_pool* pool, frame_slot slot, std::uint32_t len)
-            : pool_(pool), slot_(slot), len_(len) {}
-        frame_pool* pool_;
-        frame_slot slot_;
-        std::uint32_t len_;
-    };
+    /// A received frame held in a pool slot (returned to the pool on destruction).
+    using rx_token_type = pooled_frame;
 
     /// Permission to send one frame from this port.
     class tx_token_type {
