@@ -1,0 +1,422 @@
+// SPDX-License-Identifier: MIT
+// core: the interface's receive dispatch, ARP, IPv4 routing, fragmentation and timers.
+#include "core/interface.hpp"
+
+#include <algorithm>
+
+#include "wire/checksum.hpp"
+
+namespace netrig::core {
+
+namespace {
+// RFC 791: total length is 16 bits, so a datagram carries at most 65535 - 20 payload bytes.
+constexpr std::size_t ipv4_payload_max = 65535 - pkt::ipv4_header_len;
+// RFC 894: an Ethernet frame's payload is the IPv4 datagram, at most the MTU.
+constexpr std::size_t frame_overhead = pkt::eth_header_len;
+}  // namespace
+
+interface::interface(const interface_config& config, rng& random)
+    : config_(config),
+      rng_(random),
+      tx_(config.limits.tx_frames_max, frame_overhead + std::max<std::size_t>(config.mtu, 68)),
+      arp_(config.limits.arp_entries_max),
+      pending_(config.limits.arp_pending_max, config.limits.arp_pending_per_dest_max,
+               frame_overhead + std::max<std::size_t>(config.mtu, 68)),
+      reasm_(reasm_limits{.datagrams_max = config.limits.reasm_datagrams_max,
+                          .bytes_max = config.limits.reasm_bytes_max,
+                          .fragments_max = config.limits.reasm_fragments_max,
+                          .timeout = config.limits.reasm_timeout}),
+      pmtu_(config.limits.pmtu_entries_max, config.limits.pmtu_lifetime),
+      icmp_errors_(config.limits.icmp_error_burst, config.limits.icmp_error_interval),
+      udp_(config.limits.udp_sockets_max),
+      ping_(config.limits.ping_sockets_max),
+      scratch_(65535),
+      next_ident_(static_cast<std::uint16_t>(random.below(0x10000))),
+      announce_pending_(config.gratuitous_arp) {
+    // RFC 791: "Every internet module must be able to forward a datagram of 68 octets".
+    NETRIG_ASSERT(config.mtu >= 68);
+    NETRIG_ASSERT(config.address.prefix_len <= 32);
+    events_.reserve(udp_.size() + ping_.size());
+}
+
+// ------------------------------------------------------------------------------ receive
+
+void interface::receive(instant now, bytes frame) {
+    last_now_ = std::max(last_now_, now);
+    counters_.count(stat::rx_frames);
+    counters_.count(stat::rx_bytes, frame.size());
+    auto eth = pkt::parse_eth(frame);
+    if (!eth) {
+        counters_.drop(eth.error());
+        return;
+    }
+    if (eth->destination != config_.mac && !eth->destination.is_broadcast()) {
+        counters_.drop(drop_reason::eth_not_for_us);
+        return;
+    }
+    const bytes payload = frame.subspan(pkt::eth_header_len);
+    switch (eth->ethertype) {
+        case pkt::ethertype_arp:
+            handle_arp(now, payload);
+            return;
+        case pkt::ethertype_ipv4:
+            handle_ipv4(now, payload);
+            return;
+        default:
+            counters_.drop(drop_reason::eth_unknown_type);
+            return;
+    }
+}
+
+bool interface::is_our_destination(wire::ipv4_address a) const {
+    return a == config_.address.address || a.is_broadcast() ||
+           (config_.address.prefix_len < 31 && a == config_.address.broadcast());
+}
+
+void interface::handle_arp(instant now, bytes payload) {
+    auto p = pkt::parse_arp(payload);
+    if (!p) {
+        counters_.drop(p.error());
+        return;
+    }
+    const wire::ipv4_address ours = config_.address.address;
+    // A sender claiming a group MAC, a non-unicast IP, or our own IP is not learnt from: that
+    // would poison the cache (RFC 1122 §2.3.2.1 asks to guard against ARP flooding and spoofs).
+    if (!p->sender_hw.is_unicast() || p->sender_ip.is_unspecified() ||
+        p->sender_ip.is_broadcast() || p->sender_ip.is_multicast() || p->sender_ip == ours) {
+        counters_.drop(drop_reason::arp_bad_sender);
+        return;
+    }
+    // RFC 826 "Packet Reception": if the sender is already in the table, update it (merge).
+    bool merged = false;
+    if (arp_entry* e = arp_.find(p->sender_ip); e != nullptr) {
+        const bool was_resolved = e->resolved;
+        arp_.learn(now, p->sender_ip, p->sender_hw, config_.limits.arp_entry_lifetime);
+        merged = true;
+        counters_.count(stat::arp_learned);
+        if (!was_resolved) {
+            release_pending(p->sender_ip, p->sender_hw);
+        }
+    }
+    // RFC 826: "?Am I the target protocol address?" Only then add the sender (if not merged)
+    // and answer a request.
+    if (p->target_ip != ours) {
+        if (!merged) {
+            counters_.drop(drop_reason::arp_not_for_us);
+        }
+        return;
+    }
+    if (!merged) {
+        if (arp_.learn(now, p->sender_ip, p->sender_hw, config_.limits.arp_entry_lifetime) ==
+            nullptr) {
+            counters_.drop(drop_reason::arp_cache_full);
+        } else {
+            counters_.count(stat::arp_learned);
+        }
+    }
+    if (p->operation == pkt::arp_request) {
+        // RFC 826: swap sender and target, put our addresses in the sender fields, reply
+        // directly (unicast) to the requester.
+        send_arp(pkt::arp_reply, p->sender_hw, p->sender_hw, p->sender_ip);
+        counters_.count(stat::arp_replies_sent);
+    }
+}
+
+void interface::handle_ipv4(instant now, bytes packet) {
+    auto parsed = pkt::parse_ipv4(packet, !config_.checksum.rx_verify);
+    if (!parsed) {
+        counters_.drop(parsed.error());
+        return;
+    }
+    pkt::ipv4_header h = *parsed;
+    const bytes payload = packet.subspan(h.header_len, h.total_len - h.header_len);
+    // RFC 1122 §3.2.1.3: a source that is a broadcast or multicast address MUST be discarded.
+    if (h.source.is_broadcast() || h.source.is_multicast() ||
+        (config_.address.prefix_len < 31 && h.source == config_.address.broadcast() &&
+         config_.address.contains(h.source))) {
+        counters_.drop(drop_reason::ipv4_bad_source);
+        return;
+    }
+    // A host is not a router (RFC 1122 §3.3.1.5 forwarding is off): keep only our addresses.
+    if (!is_our_destination(h.destination)) {
+        counters_.drop(drop_reason::ipv4_not_for_us);
+        return;
+    }
+    // RFC 791: "If the time to live field contains the value zero, then the datagram must be
+    // destroyed." (A TTL of 1 is fine: RFC 1122 §3.2.1.7 "MUST NOT discard a datagram just
+    // because it was received with TTL less than 2".)
+    if (h.ttl == 0) {
+        counters_.drop(drop_reason::ipv4_ttl_zero);
+        return;
+    }
+    if (!h.is_fragment()) {
+        deliver_ipv4(now, h, payload);
+        return;
+    }
+    counters_.count(stat::reasm_fragments_received);
+    auto done = reasm_.add(now, reasm_fragment{.key = {.source = h.source,
+                                                       .destination = h.destination,
+                                                       .ident = h.ident,
+                                                       .protocol = h.protocol},
+                                               .offset = h.frag_offset,
+                                               .more = h.more_frags,
+                                               .payload = payload});
+    if (!done) {
+        counters_.drop(done.error());
+        return;
+    }
+    if (*done) {
+        counters_.count(stat::reasm_completed);
+        h.more_frags = false;
+        h.frag_offset = 0;
+        h.header_len = pkt::ipv4_header_len;
+        h.total_len = static_cast<std::uint16_t>(pkt::ipv4_header_len + (*done)->size());
+        deliver_ipv4(now, h, **done);
+    }
+}
+
+void interface::deliver_ipv4(instant now, const pkt::ipv4_header& h, bytes payload) {
+    counters_.count(stat::ipv4_delivered);
+    switch (h.protocol) {
+        case pkt::proto_icmp:
+            handle_icmp(now, h, payload);
+            return;
+        case pkt::proto_udp:
+            handle_udp(now, h, payload);
+            return;
+        default:
+            // RFC 1122 §3.2.2.1 suggests a protocol unreachable here; not sent yet (TCP is
+            // handled elsewhere in the future and must not trigger it).
+            counters_.drop(drop_reason::ipv4_unknown_protocol);
+            return;
+    }
+}
+
+// ----------------------------------------------------------------------------- transmit
+
+std::uint16_t interface::path_mtu(instant now, wire::ipv4_address destination) const {
+    const auto learnt = pmtu_.lookup(now, destination);
+    return learnt ? std::min(*learnt, config_.mtu) : config_.mtu;
+}
+
+void interface::send_arp(std::uint16_t operation, wire::mac_address eth_destination,
+                         wire::mac_address target_hw, wire::ipv4_address target_ip) {
+    auto buf = tx_.reserve(pkt::eth_header_len + pkt::arp_len);
+    if (!buf) {
+        counters_.drop(drop_reason::tx_queue_full);
+        return;
+    }
+    pkt::emit_eth(*buf, {.destination = eth_destination,
+                         .source = config_.mac,
+                         .ethertype = pkt::ethertype_arp});
+    pkt::emit_arp(buf->subspan(pkt::eth_header_len),
+                  {.operation = operation,
+                   .sender_hw = config_.mac,
+                   .sender_ip = config_.address.address,
+                   .target_hw = target_hw,
+                   .target_ip = target_ip});
+    tx_.commit();
+}
+
+void interface::release_pending(wire::ipv4_address next_hop, wire::mac_address mac) {
+    pending_.release(next_hop, [&](std::span<std::uint8_t> frame) {
+        mac.write_to(frame);
+        auto buf = tx_.reserve(frame.size());
+        if (!buf) {
+            counters_.drop(drop_reason::tx_queue_full);
+            return;
+        }
+        std::copy(frame.begin(), frame.end(), buf->begin());
+        tx_.commit();
+    });
+}
+
+result<void, errc> interface::send_ipv4(instant now, wire::ipv4_address destination,
+                                        std::uint8_t protocol, bytes l4) {
+    last_now_ = std::max(last_now_, now);
+    if (l4.size() > ipv4_payload_max) {
+        counters_.drop(drop_reason::ipv4_too_long);
+        return unexpected(errc::message_too_long);
+    }
+    // Routing (RFC 1122 §3.3.1.1): on-link destinations directly, others via the gateway.
+    wire::mac_address eth_destination;
+    bool resolved = false;
+    wire::ipv4_address next_hop;
+    if (destination.is_broadcast() ||
+        (config_.address.prefix_len < 31 && destination == config_.address.broadcast())) {
+        eth_destination = wire::mac_address::broadcast();
+        resolved = true;
+    } else if (destination.is_unspecified() || destination.is_multicast() ||
+               destination == config_.address.address) {
+        // No loopback and no multicast routing in this stack.
+        counters_.drop(drop_reason::ipv4_no_route);
+        return unexpected(errc::no_route);
+    } else if (config_.address.contains(destination)) {
+        next_hop = destination;
+    } else if (config_.gateway) {
+        next_hop = *config_.gateway;
+    } else {
+        counters_.drop(drop_reason::ipv4_no_route);
+        return unexpected(errc::no_route);
+    }
+
+    const std::size_t mtu = path_mtu(now, destination);
+    // RFC 791 §3.2 "Fragmentation": every fragment but the last carries a multiple of 8 bytes.
+    const std::size_t room = mtu - pkt::ipv4_header_len;
+    const std::size_t chunk = room & ~std::size_t{7};
+    const std::size_t nfrags =
+        l4.size() <= room ? 1 : (l4.size() + chunk - 1) / chunk;
+
+    arp_entry* entry = nullptr;
+    if (!resolved) {
+        entry = arp_.find(next_hop);
+        if (entry != nullptr && entry->resolved && entry->expires <= now) {
+            arp_.erase(next_hop);  // Aged out: resolve again before trusting it.
+            entry = nullptr;
+        }
+        if (entry != nullptr && entry->resolved) {
+            eth_destination = entry->mac;
+            resolved = true;
+            // RFC 1122 §2.3.2.1: refresh an entry in use before it expires with a unicast
+            // request, so traffic to a live neighbour never stalls on re-resolution.
+            if (entry->expires - now <= config_.limits.arp_refresh_window &&
+                entry->next_request <= now) {
+                send_arp(pkt::arp_request, entry->mac, wire::mac_address{}, next_hop);
+                counters_.count(stat::arp_requests_sent);
+                entry->next_request = now + config_.limits.arp_retry_interval;
+            }
+        }
+    }
+    if (resolved) {
+        if (tx_.free() < nfrags) {
+            counters_.drop(drop_reason::tx_queue_full);
+            tx_blocked_ = true;
+            return unexpected(errc::would_block);
+        }
+    } else {
+        // RFC 1122 §2.3.2.2: queue (a bounded number of) packets while resolving.
+        if (pending_.free() < nfrags ||
+            pending_.count(next_hop) + nfrags > config_.limits.arp_pending_per_dest_max) {
+            counters_.drop(drop_reason::arp_queue_full);
+            return unexpected(errc::would_block);
+        }
+        if (entry == nullptr) {
+            entry = arp_.start_resolving(next_hop);
+            if (entry == nullptr) {
+                counters_.drop(drop_reason::arp_cache_full);
+                return unexpected(errc::would_block);
+            }
+            send_arp(pkt::arp_request, wire::mac_address::broadcast(), wire::mac_address{},
+                     next_hop);
+            counters_.count(stat::arp_requests_sent);
+            entry->requests_sent = 1;
+            entry->next_request = now + config_.limits.arp_retry_interval;
+        }
+    }
+
+    const std::uint16_t ident = next_ident_++;
+    std::size_t offset = 0;
+    for (std::size_t i = 0; i < nfrags; ++i) {
+        const std::size_t len = nfrags == 1 ? l4.size() : std::min(chunk, l4.size() - offset);
+        const std::size_t frame_len = pkt::eth_header_len + pkt::ipv4_header_len + len;
+        auto buf = resolved ? tx_.reserve(frame_len) : pending_.reserve(next_hop, frame_len);
+        NETRIG_ASSERT(buf.has_value());  // Capacity was checked above.
+        pkt::emit_eth(*buf, {.destination = eth_destination,
+                             .source = config_.mac,
+                             .ethertype = pkt::ethertype_ipv4});
+        pkt::emit_ipv4(buf->subspan(pkt::eth_header_len),
+                       {.total_len = static_cast<std::uint16_t>(pkt::ipv4_header_len + len),
+                        .ident = ident,
+                        .more_frags = offset + len < l4.size(),
+                        .frag_offset = static_cast<std::uint16_t>(offset),
+                        .ttl = config_.limits.ttl,
+                        .protocol = protocol,
+                        .source = config_.address.address,
+                        .destination = destination});
+        const auto data = l4.subspan(offset, len);
+        std::copy(data.begin(), data.end(),
+                  buf->begin() + static_cast<std::ptrdiff_t>(pkt::eth_header_len +
+                                                             pkt::ipv4_header_len));
+        if (resolved) {
+            tx_.commit();
+        }
+        offset += len;
+    }
+    NETRIG_ASSERT(offset == l4.size());
+    counters_.count(stat::ipv4_sent);
+    if (nfrags > 1) {
+        counters_.count(stat::ipv4_fragments_sent, nfrags);
+    }
+    return {};
+}
+
+// ------------------------------------------------------------------------------- timers
+
+void interface::on_poll_start(instant now) {
+    last_now_ = std::max(last_now_, now);
+    if (announce_pending_) {
+        announce_pending_ = false;
+        // RFC 5227 §3 / RFC 826: a gratuitous request (sender = target = our address)
+        // announces our binding and refreshes stale neighbour caches.
+        send_arp(pkt::arp_request, wire::mac_address::broadcast(), wire::mac_address{},
+                 config_.address.address);
+        counters_.count(stat::arp_gratuitous_sent);
+    }
+    // ARP: retry requests in progress; give up (dropping their queued frames) after the limit.
+    arp_.for_each([&](arp_entry& e) {
+        if (e.resolved || e.next_request > now) {
+            return;
+        }
+        if (e.requests_sent >= config_.limits.arp_requests_max) {
+            counters_.drop(drop_reason::arp_unresolved, pending_.discard(e.ip));
+            e.requests_sent = 0xff;  // Marked for erase_if below.
+            return;
+        }
+        send_arp(pkt::arp_request, wire::mac_address::broadcast(), wire::mac_address{}, e.ip);
+        counters_.count(stat::arp_requests_sent);
+        ++e.requests_sent;
+        e.next_request = now + config_.limits.arp_retry_interval;
+    });
+    arp_.erase_if([&](const arp_entry& e) {
+        return (!e.resolved && e.requests_sent == 0xff) || (e.resolved && e.expires <= now);
+    });
+    counters_.drop(drop_reason::reasm_timeout, reasm_.expire(now));
+    pmtu_.expire(now);
+}
+
+void interface::on_poll_end() {
+    if (tx_blocked_ && tx_.free() > 0) {
+        tx_blocked_ = false;
+        for (std::size_t i = 0; i < udp_.size(); ++i) {
+            if (udp_[i].open) {
+                mark_udp(i);
+            }
+        }
+        for (std::size_t i = 0; i < ping_.size(); ++i) {
+            if (ping_[i].open) {
+                mark_ping(i);
+            }
+        }
+    }
+}
+
+std::optional<instant> interface::next_deadline() const {
+    if (!tx_.empty() || announce_pending_) {
+        return last_now_;
+    }
+    std::optional<instant> d = reasm_.next_deadline();
+    const auto consider = [&d](instant t) {
+        if (!d || t < *d) {
+            d = t;
+        }
+    };
+    // Only unresolved entries need a timer; resolved ones age lazily on use and on poll.
+    arp_.for_each([&](const arp_entry& e) {
+        if (!e.resolved) {
+            consider(e.next_request);
+        }
+    });
+    return d;
+}
+
+}  // namespace netrig::core

@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: MIT
+// core: one network interface of the sans-IO stack: Ethernet dispatch, ARP, IPv4 (routing,
+// fragmentation, reassembly), ICMP, and the UDP and ping socket tables.
+//
+// Contract (DESIGN.md "Contracts"): the caller feeds received frames with receive(now, frame),
+// drains frames to send with poll(now, emit), and sleeps until next_deadline(). The interface
+// never reads a clock, never blocks and allocates only at construction and when a socket opens.
+//
+// Socket readiness: every operation or received packet that may change a socket's readiness
+// records a socket_event (at most one per socket until taken). The runtime calls
+// take_events(f) after receive()/poll() and wakes the coroutines waiting on those sockets.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <system_error>
+#include <type_traits>
+#include <vector>
+
+#include "base/bytes.hpp"
+#include "base/result.hpp"
+#include "base/rng.hpp"
+#include "base/time.hpp"
+#include "core/arp_cache.hpp"
+#include "core/config.hpp"
+#include "core/counters.hpp"
+#include "core/datagram_queue.hpp"
+#include "core/error.hpp"
+#include "core/frame_ring.hpp"
+#include "core/packet.hpp"
+#include "core/pmtu_cache.hpp"
+#include "core/reassembly.hpp"
+#include "core/sockets.hpp"
+#include "core/token_bucket.hpp"
+
+namespace netrig::core {
+
+/// The sans-IO interface. Not thread-safe: one executor owns it.
+class interface {
+public:
+    /// Builds an interface and allocates every pool its limits call for.
+    /// `random` (ephemeral ports, IPv4 identification, ping identifiers) must outlive it.
+    /// Preconditions: config.mtu >= 68; config.address.prefix_len <= 32.
+    interface(const interface_config& config, rng& random);
+
+    interface(const interface&) = delete;
+    interface& operator=(const interface&) = delete;
+
+    /// The configuration.
+    [[nodiscard]] const interface_config& config() const { return config_; }
+    /// Drop and event counters.
+    [[nodiscard]] const counters& stats() const { return counters_; }
+
+    /// Processes one received Ethernet frame (without FCS). Malformed or foreign frames are
+    /// dropped and counted; replies are queued for poll().
+    void receive(instant now, bytes frame);
+
+    /// Runs due timers (ARP retries and ageing, reassembly timeouts, PMTU ageing), then hands
+    /// at most limits.poll_frames_max queued frames to `emit`, oldest first.
+    /// `emit(std::size_t len, Fill&& fill)` must call `fill(mut_bytes)` with a buffer of
+    /// exactly len bytes (e.g. a device tx token), which fill writes the frame into. If emit
+    /// returns bool, false means "no tx buffer now": the frame stays queued and poll stops.
+    /// Returns the number of frames emitted.
+    template <class Emit>
+    std::size_t poll(instant now, Emit&& emit) {
+        on_poll_start(now);
+        std::size_t sent = 0;
+        while (sent < config_.limits.poll_frames_max && !tx_.empty()) {
+            const bytes frame = tx_.front();
+            auto fill = [frame](mut_bytes out) {
+                NETRIG_ASSERT(out.size() == frame.size());
+                std::copy(frame.begin(), frame.end(), out.begin());
+            };
+            using ret = decltype(emit(frame.size(), fill));
+            if constexpr (std::is_same_v<ret, bool>) {
+                if (!emit(frame.size(), fill)) {
+                    break;
+                }
+            } else {
+                emit(frame.size(), fill);
+            }
+            counters_.count(stat::tx_frames);
+            counters_.count(stat::tx_bytes, frame.size());
+            tx_.pop();
+            ++sent;
+        }
+        on_poll_end();
+        return sent;
+    }
+
+    /// When poll() next has work: now-ish (the last `now` seen) if frames are queued, else the
+    /// earliest ARP retry or reassembly timeout; nullopt if nothing is scheduled.
+    [[nodiscard]] std::optional<instant> next_deadline() const;
+
+    // ---------------------------------------------------------------- UDP sockets (RFC 768)
+
+    /// Opens an unbound UDP socket. Errors: table_full.
+    [[nodiscard]] result<udp_handle, std::error_code> udp_open();
+    /// Binds to local.port, or to a random free port of 49152..65535 (RFC 6335 §6) when 0.
+    /// local.address must be unspecified or ours. Errors: invalid_handle, address_in_use,
+    /// no_ephemeral_port, invalid_argument.
+    [[nodiscard]] result<void, std::error_code> udp_bind(udp_handle h, udp_endpoint local);
+    /// Sets the default destination and accepts datagrams only from it; binds an ephemeral
+    /// port first if unbound. Errors: invalid_handle, invalid_argument, no_ephemeral_port.
+    [[nodiscard]] result<void, std::error_code> udp_connect(udp_handle h, udp_endpoint remote);
+    /// Sends one datagram (fragmented if it exceeds the path MTU); binds an ephemeral port
+    /// first if unbound. Errors: invalid_handle, invalid_argument, message_too_long (> 65507
+    /// bytes), no_route, would_block (transmit or ARP queue full; retry when writable).
+    [[nodiscard]] result<void, std::error_code> udp_send_to(instant now, udp_handle h,
+                                                            udp_endpoint to, bytes payload);
+    /// Sends to the connected peer. Errors: as udp_send_to, plus not_connected.
+    [[nodiscard]] result<void, std::error_code> udp_send(instant now, udp_handle h, bytes payload);
+    /// Takes the oldest datagram, copying at most out.size() bytes (the rest is discarded, as
+    /// recvfrom does). Errors: invalid_handle, would_block (queue empty).
+    [[nodiscard]] result<udp_recv_info, std::error_code> udp_recv_from(udp_handle h, mut_bytes out);
+    /// Takes the pending ICMP error, if any (clearing readiness.error).
+    [[nodiscard]] std::optional<icmp_error_report> udp_take_error(udp_handle h);
+    /// The bound local endpoint (port 0 if unbound). Errors: invalid_handle.
+    [[nodiscard]] result<udp_endpoint, std::error_code> udp_local_endpoint(udp_handle h) const;
+    /// Current readiness (all false for an invalid handle).
+    [[nodiscard]] readiness udp_readiness(udp_handle h) const;
+    /// Closes the socket and drops its queue. Invalid handles are ignored.
+    void udp_close(udp_handle h);
+
+    // ---------------------------------------------------- ICMP echo ("ping") sockets (RFC 792)
+
+    /// Opens a ping socket with identifier ident (0 = a random free one). Echo replies carrying
+    /// that identifier are queued to it. Errors: table_full, address_in_use.
+    [[nodiscard]] result<ping_handle, std::error_code> ping_open(std::uint16_t ident = 0);
+    /// The socket's identifier. Errors: invalid_handle.
+    [[nodiscard]] result<std::uint16_t, std::error_code> ping_ident(ping_handle h) const;
+    /// Sends an echo request with the socket's identifier, seq and payload (fragmented if
+    /// needed). Errors: invalid_handle, message_too_long, no_route, would_block.
+    [[nodiscard]] result<void, std::error_code> ping_send(instant now, ping_handle h,
+                                                          wire::ipv4_address to, std::uint16_t seq,
+                                                          bytes payload);
+    /// Takes the oldest reply, copying at most out.size() payload bytes. The reply carries the
+    /// arrival `now`. Errors: invalid_handle, would_block.
+    [[nodiscard]] result<ping_reply, std::error_code> ping_recv(ping_handle h, mut_bytes out);
+    /// Current readiness.
+    [[nodiscard]] readiness ping_readiness(ping_handle h) const;
+    /// Closes the socket. Invalid handles are ignored.
+    void ping_close(ping_handle h);
+
+    // ------------------------------------------------------------------------- readiness
+
+    /// Calls f(const socket_event&) once for each socket whose readiness may have changed since
+    /// the last call, then forgets them.
+    template <class F>
+    void take_events(F&& f) {
+        for (const auto& ev : events_) {
+            socket_event out = ev;
+            if (ev.kind == socket_kind::udp) {
+                auto& s = udp_[ev.index];
+                s.event_pending = false;
+                out.ready = udp_readiness(udp_handle{ev.index, ev.generation});
+            } else {
+                auto& s = ping_[ev.index];
+                s.event_pending = false;
+                out.ready = ping_readiness(ping_handle{ev.index, ev.generation});
+            }
+            f(out);
+        }
+        events_.clear();
+    }
+
+    // ------------------------------------------------------------------ introspection
+
+    /// The ARP cache (tests, tools).
+    [[nodiscard]] const arp_cache& arp() const { return arp_; }
+    /// The reassembly pool (tests, tools).
+    [[nodiscard]] const reassembler& reassembly() const { return reasm_; }
+    /// The path-MTU cache (tests, tools).
+    [[nodiscard]] const pmtu_cache& pmtu() const { return pmtu_; }
+    /// The effective MTU towards destination at now (link MTU or a smaller learnt PMTU).
+    [[nodiscard]] std::uint16_t path_mtu(instant now, wire::ipv4_address destination) const;
+    /// Frames queued for transmission.
+    [[nodiscard]] std::size_t tx_queued() const { return tx_.size(); }
+    /// Frames waiting for ARP resolution.
+    [[nodiscard]] std::size_t arp_pending() const { return pending_.size(); }
+
+private:
+    struct udp_meta {
+        udp_endpoint from;
+        wire::ipv4_address to;
+    };
+    struct udp_socket {
+        bool open = false;
+        std::uint16_t generation = 0;
+        udp_endpoint local;
+        std::optional<udp_endpoint> remote;
+        std::optional<icmp_error_report> error;
+        datagram_queue<udp_meta> rx;
+        bool event_pending = false;
+    };
+    struct ping_meta {
+        wire::ipv4_address from;
+        std::uint16_t seq = 0;
+        std::uint8_t ttl = 0;
+        instant arrival{};
+    };
+    struct ping_socket {
+        bool open = false;
+        std::uint16_t generation = 0;
+        std::uint16_t ident = 0;
+        datagram_queue<ping_meta> rx;
+        bool event_pending = false;
+    };
+
+    // Receive path.
+    void handle_arp(instant now, bytes payload);
+    void handle_ipv4(instant now, bytes packet);
+    void deliver_ipv4(instant now, const pkt::ipv4_header& h, bytes payload);
+    void handle_icmp(instant now, const pkt::ipv4_header& h, bytes payload);
+    void handle_icmp_error(instant now, const pkt::ipv4_header& h, bytes payload);
+    void handle_udp(instant now, const pkt::ipv4_header& h, bytes payload);
+    [[nodiscard]] bool is_our_destination(wire::ipv4_address a) const;
+
+    // Transmit path.
+    result<void, errc> send_ipv4(instant now, wire::ipv4_address destination,
+                                 std::uint8_t protocol, bytes l4);
+    void send_arp(std::uint16_t operation, wire::mac_address eth_destination,
+                  wire::mac_address target_hw, wire::ipv4_address target_ip);
+    void send_icmp_error(instant now, const pkt::ipv4_header& h, bytes payload, std::uint8_t type,
+                         std::uint8_t code);
+    void release_pending(wire::ipv4_address next_hop, wire::mac_address mac);
+    void on_poll_start(instant now);
+    void on_poll_end();
+
+    // Sockets.
+    udp_socket* udp_get(udp_handle h);
+    const udp_socket* udp_get(udp_handle h) const;
+    ping_socket* ping_get(ping_handle h);
+    const ping_socket* ping_get(ping_handle h) const;
+    result<std::uint16_t, errc> ephemeral_port();
+    [[nodiscard]] bool port_in_use(std::uint16_t port) const;
+    void mark_udp(std::size_t index);
+    void mark_ping(std::size_t index);
+
+    interface_config config_;
+    rng& rng_;
+    counters counters_;
+    frame_ring tx_;
+    arp_cache arp_;
+    arp_pending_queue pending_;
+    reassembler reasm_;
+    pmtu_cache pmtu_;
+    token_bucket icmp_errors_;
+    std::vector<udp_socket> udp_;
+    std::vector<ping_socket> ping_;
+    std::vector<socket_event> events_;
+    std::vector<std::uint8_t> scratch_;  // one IPv4 payload being built (65535 bytes)
+    std::uint16_t next_ident_ = 0;
+    instant last_now_{};
+    bool announce_pending_ = false;
+    bool tx_blocked_ = false;
+};
+
+}  // namespace netrig::core

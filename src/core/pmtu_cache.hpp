@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+// core: the path-MTU cache (RFC 1191): MTUs learnt from ICMP "fragmentation needed", per
+// destination, bounded and ageing.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "base/time.hpp"
+#include "wire/address.hpp"
+
+namespace netrig::core {
+
+/// A fixed-capacity table destination -> PMTU. When full, the entry closest to expiry goes.
+class pmtu_cache {
+public:
+    /// Preconditions: capacity > 0.
+    pmtu_cache(std::size_t capacity, duration lifetime);
+
+    /// Records mtu for destination until now + lifetime. RFC 1191 §3: a PMTU only decreases
+    /// on a report; a larger value than the one cached is ignored while the entry lives.
+    void update(instant now, wire::ipv4_address destination, std::uint16_t mtu);
+
+    /// The PMTU for destination if a live entry exists.
+    [[nodiscard]] std::optional<std::uint16_t> lookup(instant now,
+                                                      wire::ipv4_address destination) const;
+
+    /// Removes expired entries (RFC 1191 §6.3: raise the estimate again after ~10 minutes).
+    void expire(instant now);
+
+    /// The earliest expiry, if any entry is live.
+    [[nodiscard]] std::optional<instant> next_deadline() const;
+
+    /// Entries in use.
+    [[nodiscard]] std::size_t size() const;
+
+private:
+    struct entry {
+        wire::ipv4_address destination;
+        std::uint16_t mtu = 0;
+        instant expires{};
+        bool in_use = false;
+    };
+    std::vector<entry> entries_;
+    duration lifetime_;
+};
+
+}  // namespace netrig::core
