@@ -51,7 +51,7 @@ void repr::emit(mut_bytes buffer) const {
         NETRIG_ASSERT(vlan->pcp <= 7);
         store_be16(buffer, field::ethertype, ethertype::vlan);
         store_be16(buffer, field::vlan_tci,
-                   static_cast<std::uint16_t>((vlan->pcp << 13U) | (vlan->dei ? 1U << 12U : 0U) |
+                   static_cast<std::uint16_t>((unsigned{vlan->pcp} << 13U) | (vlan->dei ? 1U << 12U : 0U) |
                                               vlan->vid));
         store_be16(buffer, field::vlan_ethertype, ethertype);
     } else {
