@@ -186,13 +186,13 @@ std::vector<std::int64_t> run(std::uint64_t seed) {
              static_cast<std::uint8_t>(i), 64 + static_cast<std::size_t>(i % 1000));
         for (std::size_t p = 0; p < 3; ++p) {
             while (auto rx = net.port(p).receive(now)) {
-                std::int64_t sum = 0;
+                std::uint64_t sum = 0;
                 for (auto b : rx->frame()) {
                     sum = sum * 31 + b;
                 }
                 out.push_back(static_cast<std::int64_t>(p));
                 out.push_back(now.since_zero().count());
-                out.push_back(sum);
+                out.push_back(static_cast<std::int64_t>(sum));
             }
         }
     }
