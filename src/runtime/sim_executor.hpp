@@ -12,7 +12,8 @@ namespace netrig::runtime {
 /// An executor on virtual time for deterministic runs. The loop resumes ready coroutines in
 /// FIFO order; when none is ready it jumps now() to the earliest timer and fires the timers due
 /// then (equal deadlines in registration order). With the same program and inputs, every run
-/// produces the same interleaving. It has no fds: wait_readable/wait_writable and fd
+/// produces the same interleaving. Virtual time passes only when nothing is ready, so a task
+/// that loops on yield() alone keeps the clock (and every timer) still. It has no fds: wait_readable/wait_writable and fd
 /// poll_registrations are programmer errors (assert); deadline-only poll_registrations work.
 class sim_executor final : public scheduler {
 public:
