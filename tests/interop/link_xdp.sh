@@ -66,7 +66,7 @@ rx_case() {  # rx_case native|skb
     wait_file "$dir/ready" 10
     ip -n "$nsB" link show "$vB" | grep -q xdp || { echo "FAIL: no XDP program while bound"; return 1; }
     # The kernel in nsA sends UDP to 10.77.0.2; a static neighbour skips ARP.
-    inA ip neigh replace 10.77.0.2 lladdr "$macB" dev "$vA"
+    inA ip neigh replace 10.77.0.2 lladdr "$macB" dev "$vA" nud permanent
     inA python3 -c '
 import socket, sys, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

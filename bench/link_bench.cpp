@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: MIT
+// System-ratio benchmark of the link backends (driven by bench/link_bench.sh, which builds the
+// namespaces and pins CPUs): frames/s of a minimal raw reader/writer on TAP and AF_XDP versus
+// the same through netrig's device API, and with pcap recording on.
+//   link_bench flood DST_IP PORT PAYLOAD SECONDS         kernel UDP sender (sendmmsg)
+//   link_bench sink IP PORT SECONDS                      bound UDP socket that never reads
+//   link_bench tap-tx raw|api|pcap TAP PAYLOAD SECONDS
+//   link_bench tap-rx raw|api|pcap TAP SECONDS
+//   link_bench xdp-tx raw|api|pcap IFACE DST_MAC PAYLOAD SECONDS
+//   link_bench xdp-rx raw|api|pcap IFACE SECONDS
+// Prints one line "fps <frames per second> frames <n>" (plus pcap counts).
+#include <fcntl.h>
+#include <linux/if_link.h>
+#include <linux/if_xdp.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <xdp/xsk.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "link_frames.hpp"
+#include "link/af_xdp.hpp"
+#include "link/pcap_recorder.hpp"
+#include "link/tap.hpp"
+
+using netrig::bytes;
+using netrig::instant;
+using netrig::mut_bytes;
+namespace nl = netrig::link;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+constexpr std::size_t batch = 32;
+
+instant now_instant() { return instant{clock_type::now().time_since_epoch()}; }
+
+void report(std::uint64_t frames, clock_type::duration elapsed) {
+    const double s = std::chrono::duration<double>(elapsed).count();
+    std::printf("fps %.0f frames %llu\n", static_cast<double>(frames) / s,
+                static_cast<unsigned long long>(frames));
+}
+
+std::vector<std::uint8_t> make_frame(const std::uint8_t mac[6], std::size_t payload) {
+    in_addr src{};
+    in_addr dst{};
+    inet_pton(AF_INET, "10.78.0.2", &src);
+    inet_pton(AF_INET, "10.78.0.1", &dst);
+    return link_test::udp_frame(mac, src, dst, 9999, std::string(payload, 'x'));
+}
+
+// ---- kernel helpers --------------------------------------------------------------------------
+
+int flood(const char* ip, int port, std::size_t payload, int seconds) {
+    const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(static_cast<std::uint16_t>(port));
+    inet_pton(AF_INET, ip, &to.sin_addr);
+    std::vector<char> data(payload, 'y');
+    iovec iov{data.data(), data.size()};
+    std::vector<mmsghdr> msgs(64);
+    for (auto& m : msgs) {
+        m.msg_hdr.msg_name = &to;
+        m.msg_hdr.msg_namelen = sizeof to;
+        m.msg_hdr.msg_iov = &iov;
+        m.msg_hdr.msg_iovlen = 1;
+    }
+    const auto end = clock_type::now() + std::chrono::seconds(seconds);
+    std::uint64_t sent = 0;
+    while (clock_type::now() < end) {
+        const int n = ::sendmmsg(fd, msgs.data(), static_cast<unsigned>(msgs.size()), 0);
+        if (n > 0) {
+            sent += static_cast<std::uint64_t>(n);
+        }
+    }
+    std::printf("flood sent %llu\n", static_cast<unsigned long long>(sent));
+    return 0;
+}
+
+int sink(const char* ip, int port, int seconds) {
+    const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+    const int small = 4096;
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    sockaddr_in at{};
+    at.sin_family = AF_INET;
+    at.sin_port = htons(static_cast<std::uint16_t>(port));
+    inet_pton(AF_INET, ip, &at.sin_addr);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&at), sizeof at) != 0) {
+        std::perror("bind");
+        return 1;
+    }
+    std::this_thread::sleep_for(std::chrono::seconds(seconds));
+    return 0;
+}
+
+// ---- generic API loops -----------------------------------------------------------------------
+
+template <class Device>
+std::uint64_t api_tx(Device& dev, const std::vector<std::uint8_t>& frame, int seconds) {
+    const auto start = clock_type::now();
+    const auto end = start + std::chrono::seconds(seconds);
+    std::uint64_t before = dev.stats().tx_frames;
+    while (clock_type::now() < end) {
+        const instant now = now_instant();
+        for (std::size_t i = 0; i < batch; ++i) {
+            auto tx = dev.transmit(now);
+            if (!tx) {
+                break;
+            }
+            tx->consume(frame.size(),
+                        [&](mut_bytes b) { std::memcpy(b.data(), frame.data(), b.size()); });
+        }
+        dev.flush(now);
+    }
+    const std::uint64_t frames = dev.stats().tx_frames - before;
+    report(frames, clock_type::now() - start);
+    return frames;
+}
+
+template <class Device>
+std::uint64_t api_rx(Device& dev, int seconds) {
+    const auto start = clock_type::now();
+    const auto end = start + std::chrono::seconds(seconds);
+    std::uint64_t frames = 0;
+    std::uint64_t sum = 0;
+    while (clock_type::now() < end) {
+        const std::size_t n =
+            dev.receive_batch(now_instant(), batch, [&](bytes f) { sum += f[f.size() - 1]; });
+        frames += n;
+        if (n == 0) {
+            pollfd p{.fd = dev.fd(), .events = POLLIN, .revents = 0};
+            (void)::poll(&p, 1, 10);
+        }
+    }
+    report(frames, clock_type::now() - start);
+    return sum == 1 ? 0 : frames;  // keeps the read of every frame observable
+}
+
+template <class Device, class Fn>
+int with_pcap(Device& dev, bool pcap, Fn&& fn) {
+    if (!pcap) {
+        fn(dev);
+        return 0;
+    }
+    const std::string path = "/tmp/netrig_link_bench_" + std::to_string(::getpid()) + ".pcap";
+    auto s = nl::pcap_sink::open(path, {.realtime_base = nl::realtime_base_now(now_instant()),
+                                        .ring_frames = 4096});
+    if (!s) {
+        std::fprintf(stderr, "pcap: %s\n", s.error().message().c_str());
+        return 1;
+    }
+    nl::pcap_recorder<Device&> rec(dev, **s);
+    fn(rec);
+    const auto c = (*s)->close();
+    std::printf("pcap written %llu dropped %llu\n", static_cast<unsigned long long>(c.written),
+                static_cast<unsigned long long>(c.dropped));
+    ::unlink(path.c_str());
+    return 0;
+}
+
+// ---- TAP -------------------------------------------------------------------------------------
+
+int tap_tx(const std::string& mode, const std::string& tap, std::size_t payload, int seconds) {
+    std::uint8_t mac[6];
+    if (!link_test::read_mac(tap, mac)) {
+        return 1;
+    }
+    const auto frame = make_frame(mac, payload);
+    auto dev = nl::tap_device::open({.name = tap});
+    if (!dev) {
+        std::fprintf(stderr, "tap: %s\n", dev.error().message().c_str());
+        return 1;
+    }
+    if (mode == "raw") {
+        // The raw limit: one write() per frame, the buffer rewritten each time like the API does.
+        std::vector<std::uint8_t> buf(frame.size());
+        const auto start = clock_type::now();
+        const auto end = start + std::chrono::seconds(seconds);
+        std::uint64_t frames = 0;
+        while (clock_type::now() < end) {
+            for (std::size_t i = 0; i < batch; ++i) {
+                std::memcpy(buf.data(), frame.data(), buf.size());
+                frames += ::write(dev->fd(), buf.data(), buf.size()) > 0;
+            }
+        }
+        report(frames, clock_type::now() - start);
+        return 0;
+    }
+    return with_pcap(*dev, mode == "pcap", [&](auto& d) { api_tx(d, frame, seconds); });
+}
+
+int tap_rx(const std::string& mode, const std::string& tap, int seconds) {
+    auto dev = nl::tap_device::open({.name = tap});
+    if (!dev) {
+        std::fprintf(stderr, "tap: %s\n", dev.error().message().c_str());
+        return 1;
+    }
+    if (mode == "raw") {
+        std::vector<std::uint8_t> buf(65536);
+        const auto start = clock_type::now();
+        const auto end = start + std::chrono::seconds(seconds);
+        std::uint64_t frames = 0;
+        while (clock_type::now() < end) {
+            const ssize_t n = ::read(dev->fd(), buf.data(), buf.size());
+            if (n > 0) {
+                ++frames;
+            } else {
+                pollfd p{.fd = dev->fd(), .events = POLLIN, .revents = 0};
+                (void)::poll(&p, 1, 10);
+            }
+        }
+        report(frames, clock_type::now() - start);
+        return 0;
+    }
+    return with_pcap(*dev, mode == "pcap", [&](auto& d) { api_rx(d, seconds); });
+}
+
+// ---- AF_XDP raw: the minimal libxdp loop the device API is compared with ----------------------
+
+struct raw_xsk {
+    void* area = nullptr;
+    std::size_t bytes = 0;
+    xsk_umem* umem = nullptr;
+    xsk_socket* xsk = nullptr;
+    xsk_ring_prod fill{};
+    xsk_ring_cons comp{};
+    xsk_ring_cons rx{};
+    xsk_ring_prod tx{};
+    static constexpr std::uint32_t frames = 4096;
+    static constexpr std::uint32_t frame_bytes = 4096;
+
+    bool open(const std::string& iface, bool receive) {
+        bytes = std::size_t{frames} * frame_bytes;
+        area = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+        const xsk_umem_config uc{.fill_size = 2048, .comp_size = 2048,
+                                 .frame_size = frame_bytes, .frame_headroom = 0, .flags = 0};
+        if (xsk_umem__create(&umem, area, bytes, &fill, &comp, &uc) != 0) {
+            return false;
+        }
+        xsk_socket_config sc{};
+        sc.rx_size = receive ? 2048 : 0;
+        sc.tx_size = 2048;
+        sc.libxdp_flags = receive ? 0 : XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD;
+        sc.xdp_flags = XDP_FLAGS_DRV_MODE;
+        sc.bind_flags = XDP_COPY | XDP_USE_NEED_WAKEUP;
+        for (int i = 0; i < 30; ++i) {
+            const int rc = xsk_socket__create(&xsk, iface.c_str(), 0, umem,
+                                              receive ? &rx : nullptr, &tx, &sc);
+            if (rc == 0) {
+                break;
+            }
+            xsk = nullptr;
+            if (rc != -EBUSY) {
+                return false;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        if (xsk == nullptr) {
+            return false;
+        }
+        if (receive) {
+            std::uint32_t idx = 0;
+            const std::uint32_t n = xsk_ring_prod__reserve(&fill, 2048, &idx);
+            for (std::uint32_t i = 0; i < n; ++i) {
+                *xsk_ring_prod__fill_addr(&fill, idx + i) = std::uint64_t{i} * frame_bytes;
+            }
+            xsk_ring_prod__submit(&fill, n);
+        }
+        return true;
+    }
+    ~raw_xsk() {
+        if (xsk != nullptr) {
+            xsk_socket__delete(xsk);
+        }
+        if (umem != nullptr) {
+            (void)xsk_umem__delete(umem);
+        }
+        if (area != nullptr) {
+            ::munmap(area, bytes);
+        }
+    }
+};
+
+int xdp_raw_tx(const std::string& iface, const std::vector<std::uint8_t>& frame, int seconds) {
+    raw_xsk x;
+    if (!x.open(iface, false)) {
+        std::fprintf(stderr, "raw xsk open failed\n");
+        return 1;
+    }
+    std::vector<std::uint64_t> free_frames;
+    for (std::uint32_t i = 0; i < 2048; ++i) {
+        free_frames.push_back(std::uint64_t{2048 + i} * raw_xsk::frame_bytes);
+    }
+    auto* base = static_cast<std::uint8_t*>(x.area);
+    const auto start = clock_type::now();
+    const auto end = start + std::chrono::seconds(seconds);
+    std::uint64_t frames = 0;
+    const int fd = xsk_socket__fd(x.xsk);
+    while (clock_type::now() < end) {
+        std::uint32_t idx = 0;
+        const std::uint32_t done = xsk_ring_cons__peek(&x.comp, 2048, &idx);
+        for (std::uint32_t i = 0; i < done; ++i) {
+            free_frames.push_back(*xsk_ring_cons__comp_addr(&x.comp, idx + i));
+        }
+        xsk_ring_cons__release(&x.comp, done);
+        const auto want = static_cast<std::uint32_t>(std::min<std::size_t>(batch, free_frames.size()));
+        const std::uint32_t got = want == 0 ? 0 : xsk_ring_prod__reserve(&x.tx, want, &idx);
+        for (std::uint32_t i = 0; i < got; ++i) {
+            const std::uint64_t addr = free_frames.back();
+            free_frames.pop_back();
+            std::memcpy(base + addr, frame.data(), frame.size());
+            xdp_desc* d = xsk_ring_prod__tx_desc(&x.tx, idx + i);
+            d->addr = addr;
+            d->len = static_cast<std::uint32_t>(frame.size());
+            d->options = 0;
+        }
+        xsk_ring_prod__submit(&x.tx, got);
+        frames += got;
+        if (xsk_ring_prod__needs_wakeup(&x.tx) != 0) {
+            (void)::sendto(fd, nullptr, 0, MSG_DONTWAIT, nullptr, 0);
+        }
+    }
+    report(frames, clock_type::now() - start);
+    return 0;
+}
+
+int xdp_raw_rx(const std::string& iface, int seconds) {
+    raw_xsk x;
+    if (!x.open(iface, true)) {
+        std::fprintf(stderr, "raw xsk open failed\n");
+        return 1;
+    }
+    auto* base = static_cast<std::uint8_t*>(x.area);
+    const auto start = clock_type::now();
+    const auto end = start + std::chrono::seconds(seconds);
+    std::uint64_t frames = 0;
+    std::uint64_t sum = 0;
+    const int fd = xsk_socket__fd(x.xsk);
+    while (clock_type::now() < end) {
+        std::uint32_t idx = 0;
+        const std::uint32_t n = xsk_ring_cons__peek(&x.rx, batch, &idx);
+        if (n == 0) {
+            if (xsk_ring_prod__needs_wakeup(&x.fill) != 0) {
+                (void)::recvfrom(fd, nullptr, 0, MSG_DONTWAIT, nullptr, nullptr);
+            }
+            pollfd p{.fd = fd, .events = POLLIN, .revents = 0};
+            (void)::poll(&p, 1, 10);
+            continue;
+        }
+        std::uint32_t fidx = 0;
+        while (xsk_ring_prod__reserve(&x.fill, n, &fidx) != n) {
+        }
+        for (std::uint32_t i = 0; i < n; ++i) {
+            const xdp_desc* d = xsk_ring_cons__rx_desc(&x.rx, idx + i);
+            sum += base[d->addr + d->len - 1];
+            *xsk_ring_prod__fill_addr(&x.fill, fidx + i) = d->addr - d->addr % raw_xsk::frame_bytes;
+        }
+        xsk_ring_prod__submit(&x.fill, n);
+        xsk_ring_cons__release(&x.rx, n);
+        frames += n;
+    }
+    report(frames, clock_type::now() - start);
+    return sum == 1 ? 1 : 0;
+}
+
+int xdp_tx(const std::string& mode, const std::string& iface, const std::string& mac_text,
+           std::size_t payload, int seconds) {
+    std::uint8_t mac[6];
+    if (!link_test::parse_mac(mac_text, mac)) {
+        return 2;
+    }
+    auto frame = make_frame(mac, payload);
+    // The veth topology uses 10.77.0.0/24.
+    in_addr src{};
+    in_addr dst{};
+    inet_pton(AF_INET, "10.77.0.2", &src);
+    inet_pton(AF_INET, "10.77.0.1", &dst);
+    frame = link_test::udp_frame(mac, src, dst, 9999, std::string(payload, 'x'));
+    if (mode == "raw") {
+        return xdp_raw_tx(iface, frame, seconds);
+    }
+    auto dev = nl::af_xdp_device::open({.interface = iface, .attach = nl::xdp_attach::native,
+                                        .copy = nl::xdp_copy::copy, .receive = false});
+    if (!dev) {
+        std::fprintf(stderr, "xdp: %s\n", dev.error().message().c_str());
+        return 1;
+    }
+    return with_pcap(*dev, mode == "pcap", [&](auto& d) { api_tx(d, frame, seconds); });
+}
+
+int xdp_rx(const std::string& mode, const std::string& iface, int seconds) {
+    if (mode == "raw") {
+        return xdp_raw_rx(iface, seconds);
+    }
+    auto dev = nl::af_xdp_device::open({.interface = iface, .attach = nl::xdp_attach::native,
+                                        .copy = nl::xdp_copy::copy});
+    if (!dev) {
+        std::fprintf(stderr, "xdp: %s\n", dev.error().message().c_str());
+        return 1;
+    }
+    return with_pcap(*dev, mode == "pcap", [&](auto& d) { api_rx(d, seconds); });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::vector<std::string> a(argv + 1, argv + argc);
+    auto num = [](const std::string& s) { return std::stoi(s); };
+    if (a.size() == 5 && a[0] == "flood") {
+        return flood(a[1].c_str(), num(a[2]), static_cast<std::size_t>(num(a[3])), num(a[4]));
+    }
+    if (a.size() == 4 && a[0] == "sink") {
+        return sink(a[1].c_str(), num(a[2]), num(a[3]));
+    }
+    if (a.size() == 5 && a[0] == "tap-tx") {
+        return tap_tx(a[1], a[2], static_cast<std::size_t>(num(a[3])), num(a[4]));
+    }
+    if (a.size() == 4 && a[0] == "tap-rx") {
+        return tap_rx(a[1], a[2], num(a[3]));
+    }
+    if (a.size() == 6 && a[0] == "xdp-tx") {
+        return xdp_tx(a[1], a[2], a[3], static_cast<std::size_t>(num(a[4])), num(a[5]));
+    }
+    if (a.size() == 4 && a[0] == "xdp-rx") {
+        return xdp_rx(a[1], a[2], num(a[3]));
+    }
+    std::fprintf(stderr, "usage: see the file comment\n");
+    return 2;
+}
