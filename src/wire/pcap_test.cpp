@@ -63,7 +63,7 @@ const ipv4_address ip_2(10, 77, 0, 2);
 // after the first carry no L4 header; the first fragment's L4 checksum covers data elsewhere).
 TEST(pcap_fixtures, every_frame_parses_and_checksums_verify) {
     std::size_t count = 0;
-    for (const char* name : {"arp_icmp.pcap", "tcp.pcap", "udp.pcap"}) {
+    for (const char* name : {"arp_icmp.pcap", "tcp.pcap", "udp.pcap", "icmp_errors.pcap"}) {
         for (const auto& f : load_pcap(name)) {
             ++count;
             const auto eth = eth_of(f);
@@ -106,7 +106,7 @@ TEST(pcap_fixtures, every_frame_parses_and_checksums_verify) {
             }
         }
     }
-    EXPECT_EQ(count, 12U + 10U + 3U);
+    EXPECT_EQ(count, 12U + 10U + 3U + 4U);
 }
 
 TEST(pcap_fixtures, arp_request_and_reply) {
@@ -276,6 +276,47 @@ TEST(pcap_fixtures, udp_and_port_unreachable) {
     EXPECT_EQ(inner->checksum(), 0x7caa);
     EXPECT_EQ(inner->destination(), ip_2);
     EXPECT_EQ(udp::view::parse(inner->payload()).value().destination_port(), 9001);
+}
+
+// A router (Linux forwarding into an MTU 1400 link) answering a DF ping that does not fit and a
+// ping with TTL 1. tshark: frame 2 ip.checksum 0x2301, icmp type 3 code 4 checksum 0xf98e,
+// mtu 1400; frame 4 ip.checksum 0x24cc, icmp type 11 code 0 checksum 0xf4ff.
+TEST(pcap_fixtures, icmp_frag_needed_and_time_exceeded_from_a_router) {
+    const auto frames = load_pcap("icmp_errors.pcap");
+    ASSERT_EQ(frames.size(), 4U);
+    const ipv4_address router(10, 77, 0, 2);
+    const ipv4_address far(10, 79, 0, 1);
+    const auto ip2 = ip_of(frames[1]);
+    EXPECT_EQ(ip2.source(), router);
+    EXPECT_EQ(ip2.checksum(), 0x2301);
+    const auto v2 = icmpv4::view::parse(ip2.payload()).value();
+    EXPECT_EQ(v2.checksum(), 0xf98e);
+    const auto fn = icmpv4::repr::parse(v2).value();
+    EXPECT_EQ(fn.type, icmpv4::message_type::dest_unreachable);
+    EXPECT_EQ(fn.code, icmpv4::unreachable::frag_needed);
+    EXPECT_EQ(fn.next_hop_mtu, 1400);
+    // Linux quotes up to 576 bytes in all: 548 of the 1478-byte datagram. Its header says 1478,
+    // so a strict parse of the quote reports truncation; the header fields are still there.
+    EXPECT_EQ(fn.data.size(), 548U);
+    EXPECT_EQ(ipv4::view::parse(fn.data).error(), parse_error::truncated);
+    EXPECT_EQ(ipv4_address::from_bytes(fn.data.subspan(ipv4::field::destination)), far);
+    EXPECT_EQ(load_be16(fn.data, ipv4::field::checksum), 0x209a);
+    // Re-emitting the parsed message reproduces the captured bytes exactly.
+    std::vector<std::uint8_t> out(fn.buffer_len());
+    fn.emit(out);
+    EXPECT_TRUE(std::equal(out.begin(), out.end(), v2.message().begin(), v2.message().end()));
+
+    const auto ip4 = ip_of(frames[3]);
+    EXPECT_EQ(ip4.checksum(), 0x24cc);
+    const auto v4 = icmpv4::view::parse(ip4.payload()).value();
+    EXPECT_EQ(v4.checksum(), 0xf4ff);
+    const auto te = icmpv4::repr::parse(v4).value();
+    EXPECT_EQ(te.type, icmpv4::message_type::time_exceeded);
+    EXPECT_EQ(te.code, icmpv4::time_exceeded::ttl);
+    const auto inner = ipv4::view::parse(te.data).value();  // 84-byte datagram quoted whole
+    EXPECT_EQ(inner.ttl(), 1);
+    EXPECT_EQ(inner.checksum(), 0x34e7);
+    EXPECT_EQ(icmpv4::view::parse(inner.payload()).value().ident(), 25976);
 }
 
 }  // namespace

@@ -193,20 +193,20 @@ void print_udp(std::string& s, const ipv4::view& ip, bool whole) {
 }
 
 // The quoted datagram of an ICMP error, as tcpdump names it ("10.0.0.2 udp port 9001").
+// The quote is usually cut (RFC 792: header + 64 bits; Linux: up to 576 bytes in all), so its
+// total length is not checked: only the quoted header itself must be there.
 void print_unreachable(std::string& s, const icmpv4::view& v) {
-    auto inner = ipv4::view::parse(v.data());
-    if (!inner) {
-        // A quote cut to the IP header + 8 bytes still parses as a header: read what is there.
-        if (v.data().size() >= ipv4::min_header_len) {
-            const ipv4_address dst = ipv4_address::from_bytes(v.data().subspan(16));
-            fmt::format_to(out_t{s}, "{} unreachable (code {})", ip_fmt{dst}, v.code());
-        } else {
-            fmt::format_to(out_t{s}, "unreachable (code {}) [|icmp]", v.code());
-        }
+    const bytes quote = v.data();
+    const std::size_t ihl =
+        quote.empty() ? 0 : std::size_t{static_cast<unsigned>(quote[0]) & 0x0fU} * 4;
+    if (quote.size() < ipv4::min_header_len || (quote[0] >> 4U) != 4 ||
+        ihl < ipv4::min_header_len || ihl > quote.size()) {
+        fmt::format_to(out_t{s}, "unreachable (code {}) [|icmp]", v.code());
         return;
     }
-    const ipv4_address dst = inner->destination();
-    const bytes l4 = inner->payload();
+    const ipv4_address dst = ipv4_address::from_bytes(quote.subspan(ipv4::field::destination));
+    const std::uint8_t proto = quote[ipv4::field::protocol];
+    const bytes l4 = quote.subspan(ihl);
     switch (v.code()) {
         case icmpv4::unreachable::net:
             fmt::format_to(out_t{s}, "net {} unreachable", ip_fmt{dst});
@@ -215,15 +215,13 @@ void print_unreachable(std::string& s, const icmpv4::view& v) {
             fmt::format_to(out_t{s}, "host {} unreachable", ip_fmt{dst});
             break;
         case icmpv4::unreachable::protocol:
-            fmt::format_to(out_t{s}, "{} protocol {} unreachable", ip_fmt{dst},
-                           inner->protocol());
+            fmt::format_to(out_t{s}, "{} protocol {} unreachable", ip_fmt{dst}, proto);
             break;
         case icmpv4::unreachable::port:
-            if (l4.size() >= 4 && (inner->protocol() == ipv4::protocol::udp ||
-                                   inner->protocol() == ipv4::protocol::tcp)) {
+            if (l4.size() >= 4 &&
+                (proto == ipv4::protocol::udp || proto == ipv4::protocol::tcp)) {
                 fmt::format_to(out_t{s}, "{} {} port {} unreachable", ip_fmt{dst},
-                               inner->protocol() == ipv4::protocol::udp ? "udp" : "tcp",
-                               load_be16(l4, 2));
+                               proto == ipv4::protocol::udp ? "udp" : "tcp", load_be16(l4, 2));
             } else {
                 fmt::format_to(out_t{s}, "{} port unreachable", ip_fmt{dst});
             }

@@ -79,6 +79,14 @@ const char* const udp_lines[] = {
         "IP 10.77.0.2 > 10.77.0.1: ICMP 10.77.0.2 udp port 9001 unreachable, length 42",
 };
 
+const char* const icmp_errors_lines[] = {
+        "IP 10.77.0.1 > 10.79.0.1: ICMP echo request, id 25974, seq 1, length 1458",
+        "IP 10.77.0.2 > 10.77.0.1: ICMP 10.79.0.1 unreachable - need to frag (mtu 1400), "
+        "length 556",
+        "IP 10.77.0.1 > 10.79.0.1: ICMP echo request, id 25976, seq 1, length 64",
+        "IP 10.77.0.2 > 10.77.0.1: ICMP time exceeded in-transit, length 92",
+};
+
 template <std::size_t N>
 void expect_lines(const char* file, const char* const (&lines)[N]) {
     const auto frames = frames_of(file);
@@ -91,6 +99,10 @@ void expect_lines(const char* file, const char* const (&lines)[N]) {
 TEST(pretty_print, matches_tcpdump_on_arp_and_icmp) { expect_lines("arp_icmp.pcap", arp_icmp_lines); }
 TEST(pretty_print, matches_tcpdump_on_tcp) { expect_lines("tcp.pcap", tcp_lines); }
 TEST(pretty_print, matches_tcpdump_on_udp) { expect_lines("udp.pcap", udp_lines); }
+
+TEST(pretty_print, matches_tcpdump_on_icmp_errors) {
+    expect_lines("icmp_errors.pcap", icmp_errors_lines);
+}
 
 TEST(pretty_print, caller_buffer_is_cut_to_size) {
     const auto frames = frames_of("udp.pcap");
@@ -202,7 +214,7 @@ TEST(pretty_print, malformed_frames_are_marked) {
 
 TEST(pretty_print, never_crashes_on_garbage) {
     rng r{42};
-    for (const char* file : {"arp_icmp.pcap", "tcp.pcap", "udp.pcap"}) {
+    for (const char* file : {"arp_icmp.pcap", "tcp.pcap", "udp.pcap", "icmp_errors.pcap"}) {
         for (auto f : frames_of(file)) {
             for (std::size_t n = 0; n <= f.size(); ++n) {
                 (void)pretty_print(bytes{f}.first(n));
