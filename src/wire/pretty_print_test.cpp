@@ -51,27 +51,27 @@ const char* const arp_icmp_lines[] = {
         "IP 10.77.0.2 > 10.77.0.1: ip-proto-1",
 };
 const char* const tcp_lines[] = {
-        "IP 10.77.0.1.40000 > 10.77.0.2.5201: Flags [S], seq 3840343931, win 64240, "
-         "options [mss 1460,sackOK,TS val 594115804 ecr 0,nop,wscale 10], length 0",
-        "IP 10.77.0.2.5201 > 10.77.0.1.40000: Flags [S.], seq 705575347, ack 3840343932, "
+        ("IP 10.77.0.1.40000 > 10.77.0.2.5201: Flags [S], seq 3840343931, win 64240, "
+         "options [mss 1460,sackOK,TS val 594115804 ecr 0,nop,wscale 10], length 0"),
+        ("IP 10.77.0.2.5201 > 10.77.0.1.40000: Flags [S.], seq 705575347, ack 3840343932, "
          "win 65160, options [mss 1460,sackOK,TS val 2765191439 ecr 594115804,nop,wscale "
-         "10], length 0",
-        "IP 10.77.0.1.40000 > 10.77.0.2.5201: Flags [.], ack 705575348, win 63, options "
-         "[nop,nop,TS val 594115804 ecr 2765191439], length 0",
-        "IP 10.77.0.1.40000 > 10.77.0.2.5201: Flags [P.], seq 3840343932:3840343945, ack "
-         "705575348, win 63, options [nop,nop,TS val 594115805 ecr 2765191439], length 13",
-        "IP 10.77.0.2.5201 > 10.77.0.1.40000: Flags [.], ack 3840343945, win 64, options "
-         "[nop,nop,TS val 2765191440 ecr 594115805], length 0",
-        "IP 10.77.0.1.40000 > 10.77.0.2.5201: Flags [F.], seq 3840343945, ack 705575348, "
-         "win 63, options [nop,nop,TS val 594115805 ecr 2765191440], length 0",
-        "IP 10.77.0.2.5201 > 10.77.0.1.40000: Flags [P.], seq 705575348:705575361, ack "
-         "3840343946, win 64, options [nop,nop,TS val 2765191446 ecr 594115805], length 13",
-        "IP 10.77.0.1.40000 > 10.77.0.2.5201: Flags [.], ack 705575361, win 63, options "
-         "[nop,nop,TS val 594115811 ecr 2765191446], length 0",
-        "IP 10.77.0.2.5201 > 10.77.0.1.40000: Flags [F.], seq 705575361, ack 3840343946, "
-         "win 64, options [nop,nop,TS val 2765191446 ecr 594115811], length 0",
-        "IP 10.77.0.1.40000 > 10.77.0.2.5201: Flags [.], ack 705575362, win 63, options "
-         "[nop,nop,TS val 594115811 ecr 2765191446], length 0",
+         "10], length 0"),
+        ("IP 10.77.0.1.40000 > 10.77.0.2.5201: Flags [.], ack 705575348, win 63, options "
+         "[nop,nop,TS val 594115804 ecr 2765191439], length 0"),
+        ("IP 10.77.0.1.40000 > 10.77.0.2.5201: Flags [P.], seq 3840343932:3840343945, ack "
+         "705575348, win 63, options [nop,nop,TS val 594115805 ecr 2765191439], length 13"),
+        ("IP 10.77.0.2.5201 > 10.77.0.1.40000: Flags [.], ack 3840343945, win 64, options "
+         "[nop,nop,TS val 2765191440 ecr 594115805], length 0"),
+        ("IP 10.77.0.1.40000 > 10.77.0.2.5201: Flags [F.], seq 3840343945, ack 705575348, "
+         "win 63, options [nop,nop,TS val 594115805 ecr 2765191440], length 0"),
+        ("IP 10.77.0.2.5201 > 10.77.0.1.40000: Flags [P.], seq 705575348:705575361, ack "
+         "3840343946, win 64, options [nop,nop,TS val 2765191446 ecr 594115805], length 13"),
+        ("IP 10.77.0.1.40000 > 10.77.0.2.5201: Flags [.], ack 705575361, win 63, options "
+         "[nop,nop,TS val 594115811 ecr 2765191446], length 0"),
+        ("IP 10.77.0.2.5201 > 10.77.0.1.40000: Flags [F.], seq 705575361, ack 3840343946, "
+         "win 64, options [nop,nop,TS val 2765191446 ecr 594115811], length 0"),
+        ("IP 10.77.0.1.40000 > 10.77.0.2.5201: Flags [.], ack 705575362, win 63, options "
+         "[nop,nop,TS val 594115811 ecr 2765191446], length 0"),
 };
 const char* const udp_lines[] = {
         "IP 10.77.0.1.40001 > 10.77.0.2.9000: UDP, length 11",
@@ -81,8 +81,8 @@ const char* const udp_lines[] = {
 
 const char* const icmp_errors_lines[] = {
         "IP 10.77.0.1 > 10.79.0.1: ICMP echo request, id 25974, seq 1, length 1458",
-        "IP 10.77.0.2 > 10.77.0.1: ICMP 10.79.0.1 unreachable - need to frag (mtu 1400), "
-        "length 556",
+        ("IP 10.77.0.2 > 10.77.0.1: ICMP 10.79.0.1 unreachable - need to frag (mtu 1400), "
+        "length 556"),
         "IP 10.77.0.1 > 10.79.0.1: ICMP echo request, id 25976, seq 1, length 64",
         "IP 10.77.0.2 > 10.77.0.1: ICMP time exceeded in-transit, length 92",
 };
