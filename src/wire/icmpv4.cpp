@@ -77,8 +77,10 @@ void repr::emit(mut_bytes buffer, checksum_policy policy) const {
         store_be16(buffer, field::seq_no, seq_no);
     } else {
         store_be16(buffer, field::ident, 0);
-        store_be16(buffer, field::next_hop_mtu,
-                   type == message_type::dest_unreachable ? next_hop_mtu : std::uint16_t{0});
+        // RFC 1191 §4: only "fragmentation needed" carries the MTU; elsewhere it is unused.
+        const bool has_mtu =
+            type == message_type::dest_unreachable && code == unreachable::frag_needed;
+        store_be16(buffer, field::next_hop_mtu, has_mtu ? next_hop_mtu : std::uint16_t{0});
     }
     if (!data.empty() && data.data() != buffer.data() + header_len) {
         // memmove: the data may overlap the buffer (a reply built in the request's buffer).
