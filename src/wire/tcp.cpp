@@ -31,7 +31,11 @@ result<view, parse_error> view::parse(bytes segment) {
         return unexpected(parse_error::truncated);
     }
     // Walk the options once here, so that users of a view never meet a malformed length.
-    option_reader reader{segment.subspan(field::options, hlen - min_header_len)};
+    const bytes opts = segment.subspan(field::options, hlen - min_header_len);
+    if (opts.empty() || is_nop_nop_timestamps(opts)) {
+        return view{segment};
+    }
+    option_reader reader{opts};
     for (;;) {
         NETRIG_TRY_ASSIGN(const std::optional<option> opt, reader.next());
         if (!opt) {

@@ -126,6 +126,10 @@ result<std::optional<option>, parse_error> option_reader::next() {
 
 result<options, parse_error> options::parse(bytes raw) {
     options o;
+    if (is_nop_nop_timestamps(raw)) {
+        o.ts = timestamps{load_be32(raw, 4), load_be32(raw, 8)};
+        return o;
+    }
     option_reader reader{raw};
     for (;;) {
         NETRIG_TRY_ASSIGN(const std::optional<option> opt, reader.next());

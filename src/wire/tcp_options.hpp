@@ -66,6 +66,13 @@ private:
     std::size_t pos_ = 0;
 };
 
+/// True if raw is exactly NOP, NOP, TS (12 bytes): the layout RFC 7323 Appendix A recommends
+/// and the one on nearly every segment after the handshake, so parsers take a fast path for it.
+[[nodiscard]] constexpr bool is_nop_nop_timestamps(bytes raw) {
+    return raw.size() == 12 && raw[0] == option_kind::nop && raw[1] == option_kind::nop &&
+           raw[2] == option_kind::timestamps && raw[3] == 10;
+}
+
 /// The options TCP understands, decoded. Unknown options are not kept.
 struct options {
     std::optional<std::uint16_t> mss;          ///< maximum segment size (SYN only)
