@@ -26,10 +26,10 @@
 #include <thread>
 #include <vector>
 
-#include "link_frames.hpp"
 #include "link/af_xdp.hpp"
 #include "link/pcap_recorder.hpp"
 #include "link/tap.hpp"
+#include "link_frames.hpp"
 
 using netrig::bytes;
 using netrig::instant;
@@ -41,7 +41,9 @@ namespace {
 
 constexpr std::size_t batch = 32;
 
-instant now_instant() { return instant{clock_type::now().time_since_epoch()}; }
+instant now_instant() {
+    return instant{clock_type::now().time_since_epoch()};
+}
 
 void report(std::uint64_t frames, clock_type::duration elapsed) {
     const double s = std::chrono::duration<double>(elapsed).count();
@@ -152,8 +154,8 @@ int with_pcap(Device& dev, bool pcap, Fn&& fn) {
         return 0;
     }
     const std::string path = "/tmp/netrig_link_bench_" + std::to_string(::getpid()) + ".pcap";
-    auto s = nl::pcap_sink::open(path, {.realtime_base = nl::realtime_base_now(now_instant()),
-                                        .ring_frames = 4096});
+    auto s = nl::pcap_sink::open(
+        path, {.realtime_base = nl::realtime_base_now(now_instant()), .ring_frames = 4096});
     if (!s) {
         std::fprintf(stderr, "pcap: %s\n", s.error().message().c_str());
         return 1;
@@ -242,8 +244,11 @@ struct raw_xsk {
         bytes = std::size_t{frames} * frame_bytes;
         area = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-        const xsk_umem_config uc{.fill_size = 2048, .comp_size = 2048,
-                                 .frame_size = frame_bytes, .frame_headroom = 0, .flags = 0};
+        const xsk_umem_config uc{.fill_size = 2048,
+                                 .comp_size = 2048,
+                                 .frame_size = frame_bytes,
+                                 .frame_headroom = 0,
+                                 .flags = 0};
         if (xsk_umem__create(&umem, area, bytes, &fill, &comp, &uc) != 0) {
             return false;
         }
@@ -254,8 +259,8 @@ struct raw_xsk {
         sc.xdp_flags = XDP_FLAGS_DRV_MODE;
         sc.bind_flags = XDP_COPY | XDP_USE_NEED_WAKEUP;
         for (int i = 0; i < 30; ++i) {
-            const int rc = xsk_socket__create(&xsk, iface.c_str(), 0, umem,
-                                              receive ? &rx : nullptr, &tx, &sc);
+            const int rc =
+                xsk_socket__create(&xsk, iface.c_str(), 0, umem, receive ? &rx : nullptr, &tx, &sc);
             if (rc == 0) {
                 break;
             }
@@ -313,7 +318,8 @@ int xdp_raw_tx(const std::string& iface, const std::vector<std::uint8_t>& frame,
             free_frames.push_back(*xsk_ring_cons__comp_addr(&x.comp, idx + i));
         }
         xsk_ring_cons__release(&x.comp, done);
-        const auto want = static_cast<std::uint32_t>(std::min<std::size_t>(batch, free_frames.size()));
+        const auto want =
+            static_cast<std::uint32_t>(std::min<std::size_t>(batch, free_frames.size()));
         const std::uint32_t got = want == 0 ? 0 : xsk_ring_prod__reserve(&x.tx, want, &idx);
         for (std::uint32_t i = 0; i < got; ++i) {
             const std::uint64_t addr = free_frames.back();
@@ -389,8 +395,10 @@ int xdp_tx(const std::string& mode, const std::string& iface, const std::string&
     if (mode == "raw") {
         return xdp_raw_tx(iface, frame, seconds);
     }
-    auto dev = nl::af_xdp_device::open({.interface = iface, .attach = nl::xdp_attach::native,
-                                        .copy = nl::xdp_copy::copy, .receive = false});
+    auto dev = nl::af_xdp_device::open({.interface = iface,
+                                        .attach = nl::xdp_attach::native,
+                                        .copy = nl::xdp_copy::copy,
+                                        .receive = false});
     if (!dev) {
         std::fprintf(stderr, "xdp: %s\n", dev.error().message().c_str());
         return 1;
@@ -402,8 +410,8 @@ int xdp_rx(const std::string& mode, const std::string& iface, int seconds) {
     if (mode == "raw") {
         return xdp_raw_rx(iface, seconds);
     }
-    auto dev = nl::af_xdp_device::open({.interface = iface, .attach = nl::xdp_attach::native,
-                                        .copy = nl::xdp_copy::copy});
+    auto dev = nl::af_xdp_device::open(
+        {.interface = iface, .attach = nl::xdp_attach::native, .copy = nl::xdp_copy::copy});
     if (!dev) {
         std::fprintf(stderr, "xdp: %s\n", dev.error().message().c_str());
         return 1;

@@ -187,10 +187,8 @@ struct af_xdp_device::state {
             if (mode.need_wakeup && !busy_poll && xsk_ring_prod__needs_wakeup(&tx) == 0) {
                 return;
             }
-            const ssize_t rc =
-                ::sendto(xsk_socket__fd(xsk), nullptr, 0, MSG_DONTWAIT, nullptr, 0);
-            if (rc < 0 && errno != EAGAIN && errno != EBUSY && errno != ENOBUFS &&
-                errno != EINTR) {
+            const ssize_t rc = ::sendto(xsk_socket__fd(xsk), nullptr, 0, MSG_DONTWAIT, nullptr, 0);
+            if (rc < 0 && errno != EAGAIN && errno != EBUSY && errno != ENOBUFS && errno != EINTR) {
                 counters.drop(drop_reason::io_error);
                 return;
             }
@@ -262,8 +260,8 @@ result<af_xdp_device, std::error_code> af_xdp_device::open(const af_xdp_options&
         config.tx_size = options.ring_size;
         // Tx-only sockets need no XDP program (ENVIRONMENT.md), so none is loaded.
         config.libxdp_flags = options.receive ? 0 : XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD;
-        config.xdp_flags = (a.native ? XDP_FLAGS_DRV_MODE : XDP_FLAGS_SKB_MODE) |
-                           XDP_FLAGS_UPDATE_IF_NOEXIST;
+        config.xdp_flags =
+            (a.native ? XDP_FLAGS_DRV_MODE : XDP_FLAGS_SKB_MODE) | XDP_FLAGS_UPDATE_IF_NOEXIST;
         config.bind_flags = static_cast<std::uint16_t>((a.zero_copy ? XDP_ZEROCOPY : XDP_COPY) |
                                                        XDP_USE_NEED_WAKEUP);
         const auto deadline = std::chrono::steady_clock::now() + options.rebind_window;
@@ -437,7 +435,9 @@ void af_xdp_device::tx_submit(std::uint64_t addr, std::size_t len) {
     s_->counters.tx_bytes += len;
 }
 
-void af_xdp_device::tx_unused(std::uint64_t addr) { s_->tx_free.push_back(addr); }
+void af_xdp_device::tx_unused(std::uint64_t addr) {
+    s_->tx_free.push_back(addr);
+}
 
 void af_xdp_device::flush(instant /*now*/) {
     if (s_->tx_reserved > 0) {
@@ -448,9 +448,17 @@ void af_xdp_device::flush(instant /*now*/) {
     s_->reap_completions();
 }
 
-capabilities af_xdp_device::capabilities() const { return s_->caps; }
-const stats& af_xdp_device::stats() const { return s_->counters; }
-int af_xdp_device::fd() const { return xsk_socket__fd(s_->xsk); }
-af_xdp_mode af_xdp_device::mode() const { return s_->mode; }
+capabilities af_xdp_device::capabilities() const {
+    return s_->caps;
+}
+const stats& af_xdp_device::stats() const {
+    return s_->counters;
+}
+int af_xdp_device::fd() const {
+    return xsk_socket__fd(s_->xsk);
+}
+af_xdp_mode af_xdp_device::mode() const {
+    return s_->mode;
+}
 
 }  // namespace netrig::link

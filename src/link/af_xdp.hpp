@@ -43,23 +43,23 @@ enum class xdp_copy : std::uint8_t {
 
 /// How to open an AF_XDP socket.
 struct af_xdp_options {
-    std::string interface;      ///< Interface name.
-    std::uint32_t queue = 0;    ///< Queue id to bind.
+    std::string interface;                      ///< Interface name.
+    std::uint32_t queue = 0;                    ///< Queue id to bind.
     xdp_attach attach = xdp_attach::automatic;  ///< Attach mode preference.
     xdp_copy copy = xdp_copy::automatic;        ///< Copy mode preference.
-    bool receive = true;  ///< false: tx-only socket, no XDP program is loaded.
+    bool receive = true;               ///< false: tx-only socket, no XDP program is loaded.
     std::uint32_t frame_count = 4096;  ///< UMEM frames; half for rx (fill ring), half for tx.
     std::uint32_t frame_bytes = 4096;  ///< UMEM frame size (power of two, 2048 or 4096).
     std::uint32_t ring_size = 2048;    ///< Entries of each ring (power of two).
-    bool busy_poll = false;   ///< SO_PREFER_BUSY_POLL + SO_BUSY_POLL(_BUDGET) on the socket.
+    bool busy_poll = false;  ///< SO_PREFER_BUSY_POLL + SO_BUSY_POLL(_BUDGET) on the socket.
     std::chrono::milliseconds rebind_window{300};  ///< How long EBUSY binds are retried.
 };
 
 /// What the bind got.
 struct af_xdp_mode {
-    bool native = false;     ///< Native (driver) XDP; false = generic SKB mode.
-    bool zero_copy = false;  ///< Zero-copy; false = copy mode.
-    bool program = false;    ///< This socket loaded an XDP program (rx sockets).
+    bool native = false;       ///< Native (driver) XDP; false = generic SKB mode.
+    bool zero_copy = false;    ///< Zero-copy; false = copy mode.
+    bool program = false;      ///< This socket loaded an XDP program (rx sockets).
     bool need_wakeup = false;  ///< The kernel honours XDP_USE_NEED_WAKEUP.
 };
 
@@ -155,8 +155,7 @@ public:
     /// Creates the UMEM and socket and binds it. Errors (errc): invalid_name, no_such_device,
     /// permission_denied, device_busy (still EBUSY after rebind_window), not_supported (no
     /// mode allowed by the options works); other failures as std::system_category errno.
-    [[nodiscard]] static result<af_xdp_device, std::error_code> open(
-        const af_xdp_options& options);
+    [[nodiscard]] static result<af_xdp_device, std::error_code> open(const af_xdp_options& options);
 
     af_xdp_device(af_xdp_device&& other) noexcept;
     af_xdp_device& operator=(af_xdp_device&& other) noexcept;

@@ -57,8 +57,7 @@ public:
     /// Permission to send one frame.
     class tx_token_type {
     public:
-        tx_token_type(tx_token_type&& other) noexcept
-            : dev_(std::exchange(other.dev_, nullptr)) {}
+        tx_token_type(tx_token_type&& other) noexcept : dev_(std::exchange(other.dev_, nullptr)) {}
         tx_token_type& operator=(tx_token_type&& other) noexcept {
             if (this != &other) {
                 reset();

@@ -30,9 +30,9 @@ struct checksum_caps {
 
 /// What a device can do. The stack reads this once at attach time.
 struct capabilities {
-    std::size_t mtu = 1500;                                    ///< L3 MTU in bytes.
+    std::size_t mtu = 1500;                                      ///< L3 MTU in bytes.
     std::size_t max_frame_bytes = 1500 + ethernet_header_bytes;  ///< Largest frame accepted.
-    checksum_caps checksum{};                                  ///< Checksum offload.
+    checksum_caps checksum{};                                    ///< Checksum offload.
     bool tso = false;       ///< Accepts TCP segments larger than the MTU (segmented below).
     bool gro = false;       ///< May deliver coalesced TCP segments larger than the MTU.
     bool vnet_hdr = false;  ///< Frames carry a virtio_net_hdr side channel (TAP).
@@ -101,8 +101,8 @@ concept rx_token = std::movable<T> && requires(const T& token) {
 template <class T>
 concept tx_token = std::movable<T> &&
     requires(T& token, std::size_t len, detail::frame_writer_archetype fn) {
-        token.consume(len, fn);
-    };
+    token.consume(len, fn);
+};
 
 /// The device contract.
 ///

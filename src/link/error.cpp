@@ -16,10 +16,14 @@ public:
                 return "/dev/net/tun is missing: the kernel has no TUN/TAP support (modprobe tun)";
             case errc::device_busy:
                 return "device busy: another program is attached to this interface or queue";
-            case errc::no_such_device: return "no such network interface";
-            case errc::invalid_name: return "invalid interface name (empty or too long)";
-            case errc::not_supported: return "not supported by this kernel or driver";
-            case errc::system_error: return "system call failed";
+            case errc::no_such_device:
+                return "no such network interface";
+            case errc::invalid_name:
+                return "invalid interface name (empty or too long)";
+            case errc::not_supported:
+                return "not supported by this kernel or driver";
+            case errc::system_error:
+                return "system call failed";
         }
         return "unknown link error";
     }

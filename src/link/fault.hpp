@@ -25,11 +25,11 @@ namespace netrig::link {
 
 /// Settings of a fault wrapper.
 struct fault_config {
-    impairment_config rx{};      ///< Impairments of frames the device receives.
-    impairment_config tx{};      ///< Impairments of frames the caller transmits.
-    std::uint64_t seed = 1;      ///< Seed of both engines.
+    impairment_config rx{};          ///< Impairments of frames the device receives.
+    impairment_config tx{};          ///< Impairments of frames the caller transmits.
+    std::uint64_t seed = 1;          ///< Seed of both engines.
     std::size_t pool_frames = 4096;  ///< Frames held (delayed) in both directions together.
-    std::size_t rx_batch = 64;   ///< Inner frames pulled per receive call (bounded work).
+    std::size_t rx_batch = 64;       ///< Inner frames pulled per receive call (bounded work).
 };
 
 /// Wraps device D (Holder = D owns it, D& borrows it). Models link_device. Its stats count the

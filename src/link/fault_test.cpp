@@ -69,9 +69,8 @@ TEST(fault, rx_loss_counted_and_rate_respected) {
 
 TEST(fault, rx_reorder_and_duplicate_over_any_device) {
     nl::sim_network net({.ports = 2});
-    nl::fault<nl::sim_port&> f(net.port(0),
-                               {.rx = {.duplicate = 1.0, .reorder = 0.5, .reorder_delay = 1ms},
-                                .seed = 5});
+    nl::fault<nl::sim_port&> f(
+        net.port(0), {.rx = {.duplicate = 1.0, .reorder = 0.5, .reorder_delay = 1ms}, .seed = 5});
     auto dev = nl::make_any_device_ref(f);
     for (std::uint8_t i = 0; i < 20; ++i) {
         send_broadcast(net.port(1), instant{}, i);

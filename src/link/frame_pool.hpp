@@ -74,10 +74,10 @@ private:
 
 /// A frame waiting in a delay line.
 struct delayed_frame {
-    instant arrival;     ///< When it becomes receivable.
+    instant arrival;      ///< When it becomes receivable.
     std::uint64_t order;  ///< Tie-break: equal arrivals leave in the order they were queued.
-    frame_slot slot;     ///< Its buffer in the pool.
-    std::uint32_t len;   ///< Its length.
+    frame_slot slot;      ///< Its buffer in the pool.
+    std::uint32_t len;    ///< Its length.
 };
 
 /// Frames held until their arrival time, earliest first. Owns the slots it holds.

@@ -19,9 +19,9 @@ class function_ref<R(Args...)> {
 public:
     /// Refers to f (not copied).
     template <class F>
-        requires(!std::is_same_v<std::remove_cvref_t<F>, function_ref> &&
-                 std::is_invocable_r_v<R, F&, Args...>)
-    function_ref(F&& f) noexcept  // NOLINT(google-explicit-constructor): used like a parameter
+    requires(!std::is_same_v<std::remove_cvref_t<F>, function_ref> &&
+             std::is_invocable_r_v<R, F&, Args...>) function_ref(F&& f)
+    noexcept  // NOLINT(google-explicit-constructor): used like a parameter
         : object_(const_cast<void*>(static_cast<const void*>(std::addressof(f)))),
           call_([](void* object, Args... args) -> R {
               return (*static_cast<std::remove_reference_t<F>*>(object))(

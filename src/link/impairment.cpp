@@ -43,8 +43,7 @@ std::optional<instant> impairment_engine::pass_rate_limit(instant now, std::size
     // Bytes still waiting when this frame arrives: the backlog drains at the link rate, so it
     // is the time the link stays busy times the rate (a fluid view of the drop-tail queue).
     const auto busy_ns = static_cast<double>((start - now).count());
-    const auto backlog_bytes =
-        busy_ns * static_cast<double>(config_.rate_bits_per_second) / 8e9;
+    const auto backlog_bytes = busy_ns * static_cast<double>(config_.rate_bits_per_second) / 8e9;
     if (config_.queue_bytes != 0 &&
         backlog_bytes + static_cast<double>(len) > static_cast<double>(config_.queue_bytes)) {
         return std::nullopt;
@@ -106,8 +105,8 @@ namespace {
 using parse_result = result<double, std::string>;
 
 std::string bad(std::string_view key, std::string_view value, std::string_view why) {
-    return "bad impairment '" + std::string(key) + "=" + std::string(value) + "': " +
-           std::string(why);
+    return "bad impairment '" + std::string(key) + "=" + std::string(value) +
+           "': " + std::string(why);
 }
 
 // Splits "12.5ms" into 12.5 and "ms".
@@ -131,7 +130,8 @@ parse_result parse_probability(std::string_view key, std::string_view value) {
     if (suffix == "%") {
         number /= 100.0;
     } else if (!suffix.empty()) {
-        return unexpected<std::string>(bad(key, value, "use a fraction (0.01) or a percentage (1%)"));
+        return unexpected<std::string>(
+            bad(key, value, "use a fraction (0.01) or a percentage (1%)"));
     }
     if (number > 1.0) {
         return unexpected<std::string>(bad(key, value, "probability above 100%"));
@@ -197,8 +197,9 @@ result<gilbert_elliott, std::string> parse_burst(std::string_view value) {
         rest = colon == std::string_view::npos ? std::string_view{} : rest.substr(colon + 1);
     }
     if (index < 2 || !rest.empty()) {
-        return unexpected<std::string>(bad("burst", value, "use burst=P_GOOD_TO_BAD:P_BAD_TO_GOOD[:LOSS_GOOD"
-                                              ":LOSS_BAD]"));
+        return unexpected<std::string>(bad("burst", value,
+                                           "use burst=P_GOOD_TO_BAD:P_BAD_TO_GOOD[:LOSS_GOOD"
+                                           ":LOSS_BAD]"));
     }
     return ge;
 }
@@ -230,9 +231,10 @@ result<void, std::string> apply(impairment_config& c, std::string_view key,
     } else if (key == "burst") {
         NETRIG_TRY_ASSIGN(c.burst, parse_burst(value));
     } else {
-        return unexpected<std::string>("unknown impairment '" + std::string(key) +
-                          "' (known: loss, burst, dup, reorder, reorder_delay, delay, jitter, "
-                          "corrupt, rate, queue, mtu)");
+        return unexpected<std::string>(
+            "unknown impairment '" + std::string(key) +
+            "' (known: loss, burst, dup, reorder, reorder_delay, delay, jitter, "
+            "corrupt, rate, queue, mtu)");
     }
     return {};
 }
@@ -251,12 +253,14 @@ result<impairment_config, std::string> parse_impairments(std::string_view text) 
         }
         const std::size_t eq = item.find('=');
         if (eq == std::string_view::npos) {
-            return unexpected<std::string>("bad impairment '" + std::string(item) + "': use key=value");
+            return unexpected<std::string>("bad impairment '" + std::string(item) +
+                                           "': use key=value");
         }
         NETRIG_TRY(apply(config, item.substr(0, eq), item.substr(eq + 1)));
     }
     if (config.reorder > 0.0 && config.reorder_delay == duration{0}) {
-        return unexpected<std::string>(std::string("reorder needs reorder_delay (e.g. reorder_delay=5ms)"));
+        return unexpected<std::string>(
+            std::string("reorder needs reorder_delay (e.g. reorder_delay=5ms)"));
     }
     return config;
 }

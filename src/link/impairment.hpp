@@ -32,16 +32,16 @@ struct gilbert_elliott {
 
 /// Impairments of one direction of one link. All default to "none".
 struct impairment_config {
-    double loss = 0.0;             ///< Independent loss probability per frame.
-    gilbert_elliott burst{};       ///< Burst loss; applied when burst.p_good_to_bad > 0.
-    double duplicate = 0.0;        ///< Probability that a frame is delivered twice.
-    double reorder = 0.0;          ///< Probability that a frame is held back by reorder_delay.
-    duration reorder_delay{0};     ///< Extra delay of reordered frames (later frames pass them).
-    duration delay{0};             ///< Fixed one-way delay.
-    duration jitter{0};            ///< Extra delay drawn uniformly from [0, jitter].
-    double corrupt = 0.0;          ///< Probability that one random bit of a frame is flipped.
+    double loss = 0.0;          ///< Independent loss probability per frame.
+    gilbert_elliott burst{};    ///< Burst loss; applied when burst.p_good_to_bad > 0.
+    double duplicate = 0.0;     ///< Probability that a frame is delivered twice.
+    double reorder = 0.0;       ///< Probability that a frame is held back by reorder_delay.
+    duration reorder_delay{0};  ///< Extra delay of reordered frames (later frames pass them).
+    duration delay{0};          ///< Fixed one-way delay.
+    duration jitter{0};         ///< Extra delay drawn uniformly from [0, jitter].
+    double corrupt = 0.0;       ///< Probability that one random bit of a frame is flipped.
     std::uint64_t rate_bits_per_second = 0;  ///< Bandwidth limit (0 = unlimited).
-    std::size_t queue_bytes = 0;   ///< Drop-tail queue before the rate limit (0 = unbounded).
+    std::size_t queue_bytes = 0;      ///< Drop-tail queue before the rate limit (0 = unbounded).
     std::size_t max_frame_bytes = 0;  ///< Frames longer than this are dropped (0 = no limit).
 
     /// True when no impairment is configured (the engine passes frames straight through).
@@ -56,7 +56,7 @@ struct impairment_config {
 
 /// One copy of a frame that survived: when it arrives and which bit (if any) to flip.
 struct delivery {
-    instant arrival;                       ///< When the copy becomes receivable.
+    instant arrival;                        ///< When the copy becomes receivable.
     std::optional<std::uint32_t> flip_bit;  ///< Bit index (0 = MSB of byte 0) to invert.
 };
 

@@ -63,8 +63,10 @@ double mean_loss_run(impairment_engine& e, double* rate) {
 TEST(impairment, gilbert_elliott_losses_come_in_bursts) {
     // p = 1%, r = 25%, loss only in the bad state: mean burst 1/r = 4 frames, stationary loss
     // p / (p + r) ~ 3.85%.
-    impairment_engine ge({.burst = {.p_good_to_bad = 0.01, .p_bad_to_good = 0.25,
-                                    .loss_good = 0.0, .loss_bad = 1.0}},
+    impairment_engine ge({.burst = {.p_good_to_bad = 0.01,
+                                    .p_bad_to_good = 0.25,
+                                    .loss_good = 0.0,
+                                    .loss_bad = 1.0}},
                          3);
     double ge_rate = 0;
     const double ge_run = mean_loss_run(ge, &ge_rate);

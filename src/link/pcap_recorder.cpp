@@ -53,7 +53,9 @@ pcap_sink::pcap_sink(const pcap_options& options, void* pcap, void* dumper)
     writer_ = std::thread([this] { writer_loop(); });
 }
 
-pcap_sink::~pcap_sink() { (void)close(); }
+pcap_sink::~pcap_sink() {
+    (void)close();
+}
 
 bool pcap_sink::offer(instant at, bytes frame) {
     ++offered_;
@@ -111,9 +113,8 @@ void pcap_sink::writer_loop() {
 }
 
 pcap_counts pcap_sink::counts() const {
-    return {.offered = offered_,
-            .written = tail_.load(std::memory_order_acquire),
-            .dropped = dropped_};
+    return {
+        .offered = offered_, .written = tail_.load(std::memory_order_acquire), .dropped = dropped_};
 }
 
 pcap_counts pcap_sink::close() {

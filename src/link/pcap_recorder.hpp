@@ -111,8 +111,7 @@ public:
 
     private:
         friend class pcap_recorder;
-        explicit rx_token_type(typename device::rx_token_type&& inner)
-            : inner_(std::move(inner)) {}
+        explicit rx_token_type(typename device::rx_token_type&& inner) : inner_(std::move(inner)) {}
         typename device::rx_token_type inner_;
     };
 

@@ -30,8 +30,8 @@ struct record {
 
 std::vector<record> read_back(const std::string& path) {
     char err[PCAP_ERRBUF_SIZE];
-    pcap_t* p = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO,
-                                                        err);
+    pcap_t* p =
+        pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, err);
     EXPECT_NE(p, nullptr) << err;
     std::vector<record> out;
     if (p == nullptr) {
@@ -80,7 +80,8 @@ TEST(pcap_recorder, sim_run_round_trips_with_timestamps) {
     const auto recs = read_back(path);
     ASSERT_EQ(recs.size(), 10U);
     for (std::size_t i = 0; i < recs.size(); ++i) {
-        EXPECT_EQ(recs[i].at_ns, 1'700'000'000'000'000'000LL + static_cast<std::int64_t>(i) * 100'000);
+        EXPECT_EQ(recs[i].at_ns,
+                  1'700'000'000'000'000'000LL + static_cast<std::int64_t>(i) * 100'000);
         EXPECT_EQ(recs[i].data.size(), 60 + i);
         EXPECT_EQ(recs[i].data[12], i);
     }
@@ -109,9 +110,14 @@ TEST(pcap_recorder, records_receive_side) {
     ASSERT_TRUE(sink);
     nl::pcap_recorder<nl::sim_port&> b(net.port(1), **sink);
     for (int i = 0; i < 5; ++i) {
-        net.port(0).transmit(instant{})->consume(64, [](mut_bytes f) { std::memset(f.data(), 0xff, 12); });
+        net.port(0).transmit(instant{})->consume(
+            64, [](mut_bytes f) { std::memset(f.data(), 0xff, 12); });
     }
-    { auto one = b.receive(instant{}); ASSERT_TRUE(one); EXPECT_EQ(one->frame().size(), 64U); }
+    {
+        auto one = b.receive(instant{});
+        ASSERT_TRUE(one);
+        EXPECT_EQ(one->frame().size(), 64U);
+    }
     EXPECT_EQ(b.receive_batch(instant{}, 10, [](bytes) {}), 4U);
     EXPECT_EQ((*sink)->close().written, 5U);
     EXPECT_EQ(read_back(path).size(), 5U);

@@ -25,9 +25,9 @@ class sim_network;
 
 /// Settings of a sim network.
 struct sim_config {
-    std::size_t ports = 2;          ///< Number of hosts.
-    std::uint64_t seed = 1;         ///< Seed of every impairment decision.
-    std::size_t mtu = 1500;         ///< L3 MTU of every port; larger frames are dropped.
+    std::size_t ports = 2;           ///< Number of hosts.
+    std::uint64_t seed = 1;          ///< Seed of every impairment decision.
+    std::size_t mtu = 1500;          ///< L3 MTU of every port; larger frames are dropped.
     std::size_t pool_frames = 4096;  ///< Frame buffers shared by all ports (bound on in-flight).
     std::size_t mac_table_entries = 256;  ///< Learning table size (oldest entry is replaced).
 };

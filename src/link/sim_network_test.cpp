@@ -182,8 +182,8 @@ std::vector<std::int64_t> run(std::uint64_t seed) {
     for (int i = 0; i < 3000; ++i) {
         now += 20us;
         send(net.port(static_cast<std::size_t>(i % 3)), now, broadcast,
-             mac{0x02, 0, 0, 0, 0, static_cast<std::uint8_t>(i % 3)},
-             static_cast<std::uint8_t>(i), 64 + static_cast<std::size_t>(i % 1000));
+             mac{0x02, 0, 0, 0, 0, static_cast<std::uint8_t>(i % 3)}, static_cast<std::uint8_t>(i),
+             64 + static_cast<std::size_t>(i % 1000));
         for (std::size_t p = 0; p < 3; ++p) {
             while (auto rx = net.port(p).receive(now)) {
                 std::uint64_t sum = 0;

@@ -36,7 +36,9 @@ constexpr std::uint8_t VIRTIO_NET_HDR_F_DATA_VALID = 2;  // NOLINT: kernel's nam
 constexpr std::size_t vnet_header_bytes = sizeof(virtio_net_hdr);
 constexpr std::size_t tso_frame_bytes = 65536 + ethernet_header_bytes;
 
-std::error_code errno_code(int err) { return {err, std::system_category()}; }
+std::error_code errno_code(int err) {
+    return {err, std::system_category()};
+}
 
 // Reads the interface MTU (SIOCGIFMTU works on any socket in the caller's namespace).
 std::optional<std::size_t> interface_mtu(const std::string& name) {
@@ -115,13 +117,13 @@ result<tap_device, std::error_code> tap_device::open(const tap_options& options)
     }
 
     const std::size_t mtu = interface_mtu(options.name).value_or(1500);
-    dev.caps_ = {.mtu = mtu,
-                 .max_frame_bytes = options.offload_tso ? tso_frame_bytes
-                                                        : mtu + ethernet_header_bytes,
-                 .checksum = {.rx = options.offload_checksum, .tx = options.offload_checksum},
-                 .tso = options.offload_tso,
-                 .gro = options.offload_tso,
-                 .vnet_hdr = options.vnet_hdr};
+    dev.caps_ = {
+        .mtu = mtu,
+        .max_frame_bytes = options.offload_tso ? tso_frame_bytes : mtu + ethernet_header_bytes,
+        .checksum = {.rx = options.offload_checksum, .tx = options.offload_checksum},
+        .tso = options.offload_tso,
+        .gro = options.offload_tso,
+        .vnet_hdr = options.vnet_hdr};
     // Read buffers take the largest frame the kernel may hand us; with TSO off that is still
     // capped by the MTU (a larger frame is truncated by read and then dropped).
     dev.slot_bytes_ = dev.vnet_bytes_ + dev.caps_.max_frame_bytes;
@@ -243,9 +245,9 @@ mut_bytes tap_device::tx_slot(std::size_t len, const vnet_info& vnet) {
     std::uint8_t* slot = tx_slab_.data() + tx_count_ * slot_bytes_;
     if (vnet_bytes_ != 0) {
         virtio_net_hdr hdr{};
-        hdr.flags = static_cast<std::uint8_t>(
-            (vnet.needs_checksum ? VIRTIO_NET_HDR_F_NEEDS_CSUM : 0) |
-            (vnet.data_valid ? VIRTIO_NET_HDR_F_DATA_VALID : 0));
+        hdr.flags =
+            static_cast<std::uint8_t>((vnet.needs_checksum ? VIRTIO_NET_HDR_F_NEEDS_CSUM : 0) |
+                                      (vnet.data_valid ? VIRTIO_NET_HDR_F_DATA_VALID : 0));
         hdr.gso_type = vnet.gso_type;
         hdr.hdr_len = vnet.hdr_len;
         hdr.gso_size = vnet.gso_size;

@@ -23,22 +23,22 @@ namespace netrig::link {
 
 /// How to attach to a TAP interface.
 struct tap_options {
-    std::string name;             ///< Interface name (< IFNAMSIZ).
-    bool must_exist = true;       ///< Fail with no_such_device instead of creating it.
-    bool vnet_hdr = false;        ///< Frames carry a virtio_net_hdr (needed for offloads).
+    std::string name;               ///< Interface name (< IFNAMSIZ).
+    bool must_exist = true;         ///< Fail with no_such_device instead of creating it.
+    bool vnet_hdr = false;          ///< Frames carry a virtio_net_hdr (needed for offloads).
     bool offload_checksum = false;  ///< TUN_F_CSUM: partial checksums both ways (vnet_hdr).
-    bool offload_tso = false;     ///< TUN_F_TSO4|TSO6: large TCP frames both ways (checksum).
-    std::size_t batch = 32;       ///< Frames per receive batch and per tx flush.
+    bool offload_tso = false;       ///< TUN_F_TSO4|TSO6: large TCP frames both ways (checksum).
+    std::size_t batch = 32;         ///< Frames per receive batch and per tx flush.
 };
 
 /// The virtio_net_hdr side channel of a frame (only with vnet_hdr), in host byte order.
 /// The link does not interpret L3/L4: offsets are given by the stack.
 struct vnet_info {
-    bool needs_checksum = false;  ///< VIRTIO_NET_HDR_F_NEEDS_CSUM: checksum is partial.
-    bool data_valid = false;      ///< VIRTIO_NET_HDR_F_DATA_VALID: checksum already verified.
-    std::uint8_t gso_type = 0;    ///< VIRTIO_NET_HDR_GSO_* (0 = none).
-    std::uint16_t hdr_len = 0;    ///< Bytes of headers (Ethernet + IP + L4), for GSO.
-    std::uint16_t gso_size = 0;   ///< Segment payload size, for GSO.
+    bool needs_checksum = false;        ///< VIRTIO_NET_HDR_F_NEEDS_CSUM: checksum is partial.
+    bool data_valid = false;            ///< VIRTIO_NET_HDR_F_DATA_VALID: checksum already verified.
+    std::uint8_t gso_type = 0;          ///< VIRTIO_NET_HDR_GSO_* (0 = none).
+    std::uint16_t hdr_len = 0;          ///< Bytes of headers (Ethernet + IP + L4), for GSO.
+    std::uint16_t gso_size = 0;         ///< Segment payload size, for GSO.
     std::uint16_t checksum_start = 0;   ///< Offset where checksumming starts.
     std::uint16_t checksum_offset = 0;  ///< Offset of the checksum field after checksum_start.
 };

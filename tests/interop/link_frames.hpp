@@ -34,7 +34,7 @@ inline std::uint32_t checksum_add(std::uint32_t sum, const std::uint8_t* p, std:
 
 // Ethernet II + IPv4 (RFC 791) + UDP (RFC 768) with correct checksums.
 inline std::vector<std::uint8_t> udp_frame(const std::uint8_t dst_mac[6], in_addr src, in_addr dst,
-                                    std::uint16_t port, const std::string& payload) {
+                                           std::uint16_t port, const std::string& payload) {
     const std::size_t udp_len = 8 + payload.size();
     const std::size_t ip_len = 20 + udp_len;
     std::vector<std::uint8_t> f(14 + ip_len);
@@ -81,8 +81,8 @@ inline bool read_mac(const std::string& tap, std::uint8_t out[6]) {
     std::string text;
     in >> text;
     unsigned v[6];
-    if (std::sscanf(text.c_str(), "%x:%x:%x:%x:%x:%x", &v[0], &v[1], &v[2], &v[3], &v[4],
-                    &v[5]) != 6) {
+    if (std::sscanf(text.c_str(), "%x:%x:%x:%x:%x:%x", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) !=
+        6) {
         return false;
     }
     for (int i = 0; i < 6; ++i) {
@@ -91,12 +91,11 @@ inline bool read_mac(const std::string& tap, std::uint8_t out[6]) {
     return true;
 }
 
-
 /// Parses "aa:bb:cc:dd:ee:ff".
 inline bool parse_mac(const std::string& text, std::uint8_t out[6]) {
     unsigned v[6];
-    if (std::sscanf(text.c_str(), "%x:%x:%x:%x:%x:%x", &v[0], &v[1], &v[2], &v[3], &v[4],
-                    &v[5]) != 6) {
+    if (std::sscanf(text.c_str(), "%x:%x:%x:%x:%x:%x", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) !=
+        6) {
         return false;
     }
     for (int i = 0; i < 6; ++i) {

@@ -106,6 +106,36 @@ pcap_tx)
     # tshark decodes our frame as valid UDP with a good checksum.
     tshark -r "$dir/tx.pcap" -o udp.check_checksum:TRUE -Y "udp.dstport == 5555 && udp.checksum.status == 1" 2>/dev/null | wc -l | grep -qx 5
     ;;
+fault_tx_loss)
+    # fault<tap_device&> with 50% loss: of 400 frames the kernel socket gets about half, and
+    # exactly as many as the wrapper passed on.
+    inns timeout 15 python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+s.bind(("10.78.0.1", 5555))
+open(sys.argv[1], "w").close()
+s.settimeout(2)
+n = 0
+try:
+    while True:
+        s.recvfrom(2048); n += 1
+except socket.timeout:
+    pass
+print("received", n)
+' "$dir/bound" >"$dir/udp.out" 2>&1 &
+    pid=$!
+    pids+=("$pid")
+    wait_file "$dir/bound" 10
+    inns "$probe" tx "$tap" 10.78.0.2 10.78.0.1 5555 "fault-$$" --count 400 --impair "loss=50%" | tee "$dir/tx.out"
+    wait "$pid"
+    cat "$dir/udp.out"
+    got=$(sed -n 's/^received \([0-9]*\)$/\1/p' "$dir/udp.out")
+    passed=$(sed -n 's/^fault: accepted=400 lost=\([0-9]*\) inner_tx=\([0-9]*\)$/\2/p' "$dir/tx.out")
+    [ -n "$got" ] && [ -n "$passed" ] || { echo "FAIL: missing counts"; exit 1; }
+    [ "$got" -eq "$passed" ] || { echo "FAIL: kernel got $got, wrapper passed $passed"; exit 1; }
+    [ "$got" -gt 150 ] && [ "$got" -lt 250 ] || { echo "FAIL: $got of 400 is not ~50%"; exit 1; }
+    ;;
 *) echo "unknown case $case_name"; exit 2 ;;
 esac
 echo "PASS: $case_name"

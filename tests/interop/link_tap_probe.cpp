@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "link/error.hpp"
+#include "link/fault.hpp"
 #include "link/pcap_recorder.hpp"
 #include "link/tap.hpp"
 #include "link_frames.hpp"
@@ -33,6 +34,7 @@ namespace {
 struct flags {
     bool vnet = false;
     std::optional<std::string> pcap;
+    std::optional<std::string> impair;
     int count = 1;
 };
 
@@ -44,6 +46,8 @@ flags parse_flags(int argc, char** argv, int first) {
             f.vnet = true;
         } else if (a == "--pcap" && i + 1 < argc) {
             f.pcap = argv[++i];
+        } else if (a == "--impair" && i + 1 < argc) {
+            f.impair = argv[++i];
         } else if (a == "--count" && i + 1 < argc) {
             f.count = std::stoi(argv[++i]);
         }
@@ -116,7 +120,8 @@ int send_udp(Device& dev, const std::vector<std::uint8_t>& frame, int count) {
         if (!tx) {
             return fail("no tx token");
         }
-        tx->consume(frame.size(), [&](mut_bytes b) { std::memcpy(b.data(), frame.data(), b.size()); });
+        tx->consume(frame.size(),
+                    [&](mut_bytes b) { std::memcpy(b.data(), frame.data(), b.size()); });
     }
     dev.flush(now_instant());
     // Keep the carrier up briefly: the kernel handles the frame in the write() itself, but a
@@ -125,7 +130,8 @@ int send_udp(Device& dev, const std::vector<std::uint8_t>& frame, int count) {
     std::printf("sent %d frame(s) of %zu bytes, tx_frames=%llu drops=%llu\n", count, frame.size(),
                 static_cast<unsigned long long>(dev.stats().tx_frames),
                 static_cast<unsigned long long>(dev.stats().dropped_total()));
-    return dev.stats().tx_frames == static_cast<std::uint64_t>(count) ? 0 : fail("tx dropped");
+    const std::uint64_t accounted = dev.stats().tx_frames;
+    return accounted == static_cast<std::uint64_t>(count) ? 0 : fail("tx dropped");
 }
 
 template <class Fn>
@@ -135,10 +141,26 @@ int with_device(const std::string& tap, const flags& f, Fn&& fn) {
         std::fprintf(stderr, "attach %s: %s\n", tap.c_str(), dev.error().message().c_str());
         return 1;
     }
+    if (f.impair) {
+        // The sim link's impairments over the real TAP device (tx direction).
+        auto config = nl::parse_impairments(*f.impair);
+        if (!config) {
+            std::fprintf(stderr, "impair: %s\n", config.error().c_str());
+            return 2;
+        }
+        nl::fault<nl::tap_device&> faulty(*dev, {.tx = *config, .seed = 7});
+        const int rc = fn(faulty);
+        std::printf("fault: accepted=%llu lost=%llu inner_tx=%llu\n",
+                    static_cast<unsigned long long>(faulty.stats().tx_frames),
+                    static_cast<unsigned long long>(faulty.stats().dropped(nl::drop_reason::loss)),
+                    static_cast<unsigned long long>(dev->stats().tx_frames));
+        return rc;
+    }
     if (!f.pcap) {
         return fn(*dev);
     }
-    auto sink = nl::pcap_sink::open(*f.pcap, {.realtime_base = nl::realtime_base_now(now_instant())});
+    auto sink =
+        nl::pcap_sink::open(*f.pcap, {.realtime_base = nl::realtime_base_now(now_instant())});
     if (!sink) {
         std::fprintf(stderr, "pcap: %s\n", sink.error().message().c_str());
         return 1;
@@ -179,8 +201,8 @@ int main(int argc, char** argv) {
             !read_mac(argv[2], mac)) {
             return fail("bad address or tap mac");
         }
-        const auto frame = udp_frame(mac, src, dst, static_cast<std::uint16_t>(std::stoi(argv[5])),
-                                     argv[6]);
+        const auto frame =
+            udp_frame(mac, src, dst, static_cast<std::uint16_t>(std::stoi(argv[5])), argv[6]);
         const flags f = parse_flags(argc, argv, 7);
         return with_device(argv[2], f, [&](auto& dev) { return send_udp(dev, frame, f.count); });
     }

@@ -26,7 +26,9 @@ namespace nl = netrig::link;
 
 namespace {
 
-instant now_instant() { return instant{std::chrono::steady_clock::now().time_since_epoch()}; }
+instant now_instant() {
+    return instant{std::chrono::steady_clock::now().time_since_epoch()};
+}
 
 nl::af_xdp_options options_for(const std::string& iface, const std::string& mode) {
     nl::af_xdp_options o{.interface = iface};
@@ -89,8 +91,8 @@ int run_tx(int argc, char** argv) {
         std::fprintf(stderr, "bad addresses\n");
         return 2;
     }
-    const auto frame = link_test::udp_frame(mac, src, dst,
-                                            static_cast<std::uint16_t>(std::stoi(argv[7])), argv[8]);
+    const auto frame = link_test::udp_frame(
+        mac, src, dst, static_cast<std::uint16_t>(std::stoi(argv[7])), argv[8]);
     const int count = argc > 9 ? std::stoi(argv[9]) : 1;
     auto dev = nl::af_xdp_device::open(options_for(iface, argv[3]));
     if (!dev) {
@@ -105,7 +107,8 @@ int run_tx(int argc, char** argv) {
             dev->flush(now_instant());
             continue;
         }
-        tx->consume(frame.size(), [&](mut_bytes b) { std::memcpy(b.data(), frame.data(), b.size()); });
+        tx->consume(frame.size(),
+                    [&](mut_bytes b) { std::memcpy(b.data(), frame.data(), b.size()); });
         ++sent;
     }
     dev->flush(now_instant());
