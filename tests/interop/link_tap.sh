@@ -84,6 +84,12 @@ case "$case_name" in
 errors)
     inns "$probe" errors "nosuch$$" "$tap"
     ;;
+permission)
+    command -v setpriv >/dev/null || { echo "SKIP: setpriv (util-linux) missing"; exit 77; }
+    # As nobody with no capabilities: /dev/net/tun opens (mode 0666) but TUNSETIFF says EPERM.
+    inns setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+        --bounding-set=-all "$probe" perm "$tap"
+    ;;
 rx_arp) rx_arp ;;
 rx_arp_vnet) rx_arp --vnet ;;
 tx_udp) tx_udp ;;

@@ -181,6 +181,15 @@ int main(int argc, char** argv) {
         return 2;
     }
     const std::string cmd = argv[1];
+    if (cmd == "perm" && argc >= 3) {
+        // Run without CAP_NET_ADMIN (the script drops it): attaching must say so plainly.
+        auto r = nl::tap_device::open({.name = argv[2]});
+        if (r || r.error() != nl::errc::permission_denied) {
+            return fail("attach without CAP_NET_ADMIN did not report permission_denied");
+        }
+        std::printf("without CAP_NET_ADMIN: %s\n", r.error().message().c_str());
+        return 0;
+    }
     if (cmd == "errors" && argc >= 4) {
         return run_errors(argv[2], argv[3]);
     }
