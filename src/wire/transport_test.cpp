@@ -223,6 +223,25 @@ TEST(tcp, header_rejections) {
               parse_error::bad_value);
 }
 
+TEST(tcp, pseudo_header_only_completes_like_checksum_offload) {
+    // CHECKSUM_PARTIAL: the stack seeds the field with the pseudo-header sum, the device sums
+    // from the TCP header on and stores the complement. The result must equal a full compute.
+    const std::uint8_t data[] = {1, 2, 3, 4, 5, 6, 7};
+    auto r = syn_with_all_options();
+    r.payload = data;
+    std::vector<std::uint8_t> full(r.buffer_len());
+    r.emit(full, src_ip, dst_ip);
+    std::vector<std::uint8_t> partial(r.buffer_len());
+    r.emit(partial, src_ip, dst_ip, checksum_policy::pseudo_header_only);
+    EXPECT_EQ(load_be16(partial, tcp::field::checksum),
+              ipv4_pseudo_header_sum(src_ip, dst_ip, 6, static_cast<std::uint16_t>(full.size())));
+    store_be16(partial, tcp::field::checksum, internet_checksum(partial));
+    EXPECT_EQ(partial, full);
+    std::vector<std::uint8_t> none(r.buffer_len());
+    r.emit(none, src_ip, dst_ip, checksum_policy::skip);
+    EXPECT_EQ(load_be16(none, tcp::field::checksum), 0);
+}
+
 TEST(tcp, randomized_round_trip) {
     rng r{9293};
     std::vector<std::uint8_t> payload(300);
