@@ -298,9 +298,12 @@ runtime::task<result<void, run_failure>> client_main(client_run& c, net::tcp_str
             if (time_up || (!t.omitting && t.byte_or_block_limit_reached())) {
                 ended = true;
                 end_test(t, now);
-                if (interval.count() > 0 && to_seconds(now - last_tick) > 0.1 * to_seconds(interval)) {
+                const bool none_yet = last_tick == t.start;
+                if (interval.count() > 0 &&
+                    (none_yet || to_seconds(now - last_tick) > 0.1 * to_seconds(interval))) {
                     c.rep.interval(t, last_tick, now);
                 }
+                co_await detail::wait_senders_done(t, std::chrono::seconds{2});
                 auto w = co_await ch.send_state(state::test_end);
                 if (!w) {
                     co_return unexpected(failure(w.error(), "sending TEST_END"));

@@ -67,6 +67,23 @@ void end_test(test_state& t, instant now) {
     t.counting = false;
     t.sending = false;
     t.end = now;
+    // Short tests (-n, -k) may end before any interval sampled TCP_INFO: sample once now.
+    for (auto& sp : t.streams) {
+        if (!sp->udp && sp->sender) {
+            if (auto info = sp->tcp.info()) {
+                sp->last_retrans = info->total_retrans;
+                if (sp->rtt_samples == 0) {
+                    const std::uint64_t rtt = to_us(info->srtt);
+                    sp->max_cwnd = info->cwnd_bytes;
+                    sp->max_snd_wnd = info->snd_wnd_bytes.value_or(0);
+                    sp->max_rtt_us = rtt;
+                    sp->min_rtt_us = rtt;
+                    sp->rtt_sum_us = rtt;
+                    sp->rtt_samples = 1;
+                }
+            }
+        }
+    }
 }
 
 void end_omit(test_state& t) {
@@ -82,23 +99,35 @@ void end_omit(test_state& t) {
 }
 
 runtime::task<void> tcp_send_loop(test_state& t, stream_state& s) {
+    ++t.active_senders;
     unsigned n = 0;
     while (t.sending && !t.send_limit_reached()) {
-        auto r = co_await s.tcp.write_some(bytes{t.tcp_block.data(), t.tcp_block.size()});
+        // Whole blocks only (iperf3's Nwrite): a peer's blocking Nread expects them.
+        auto r = co_await s.tcp.write_all(bytes{t.tcp_block.data(), t.tcp_block.size()});
         if (!r) {
             s.error = r.error();
-            co_return;
+            break;
         }
         if (t.counting) {
-            s.bytes += *r;
+            s.bytes += t.tcp_block.size();
             ++s.ops;
-            t.total_sent_bytes += *r;
+            t.total_sent_bytes += t.tcp_block.size();
             ++t.total_sent_blocks;
         }
         if (++n % yield_every == 0) {
             if (!(co_await runtime::yield())) {
-                co_return;
+                break;
             }
+        }
+    }
+    --t.active_senders;
+}
+
+runtime::task<void> wait_senders_done(test_state& t, duration max) {
+    const instant until = runtime::now() + max;
+    while (t.active_senders > 0 && runtime::now() < until) {
+        if (!(co_await runtime::sleep_for(std::chrono::milliseconds{1}))) {
+            co_return;
         }
     }
 }
@@ -642,7 +671,7 @@ void reporter::summary(test_state& t, const peer_results& local, const peer_resu
             }
             streams.push_back({{"sender", json_end_tcp_sender(snd, extra)},
                                {"receiver", json_end_tcp_receiver(rcv)}});
-            any_tcp_sender_line = true;
+            any_tcp_sender_line = any_tcp_sender_line || !t.is_server || s.sender;
         }
         const bool client_sends = t.is_server ? !s.sender : s.sender;
         const bool fwd = client_sends || !bidir;
@@ -712,7 +741,8 @@ void reporter::summary(test_state& t, const peer_results& local, const peer_resu
         }
     }
     // Text summary.
-    if (interval_count_ > 0 || !lines.empty()) {
+    // Multi-stream interval blocks end with their own separator already.
+    if (interval_count_ == 0 || t.streams.size() == 1) {
         text(text_separator());
     }
     text(text_header(udp, bidir, any_tcp_sender_line, true, false));

@@ -80,6 +80,7 @@ struct test_state {
     bool omitting = false;
     std::uint64_t total_sent_bytes = 0;
     std::uint64_t total_sent_blocks = 0;
+    int active_senders = 0;  ///< sender loops still running
     std::uint64_t total_received_bytes = 0;
     std::uint64_t total_received_blocks = 0;
     double cpu_start_user_s = 0, cpu_start_system_s = 0;
@@ -104,6 +105,11 @@ struct test_state {
 [[nodiscard]] runtime::task<void> udp_recv_loop(test_state& t, stream_state& s);
 /// Receives on the server's port socket and hands each datagram to the stream of its source.
 [[nodiscard]] runtime::task<void> udp_demux_loop(test_state& t, net::udp_socket& sock);
+
+/// After sending stopped, waits (at most max) until every sender loop finished its current
+/// block. iperf3 reads whole blocks with a blocking Nread, so a block cut short by
+/// cancellation would leave a real iperf3 peer waiting forever for its tail.
+[[nodiscard]] runtime::task<void> wait_senders_done(test_state& t, duration max);
 
 /// Accounts one received UDP datagram on s (header parse, loss, jitter).
 void account_udp_datagram(test_state& t, stream_state& s, bytes datagram, instant arrival);

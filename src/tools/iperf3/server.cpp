@@ -361,11 +361,11 @@ void start_data(server_test& st, runtime::task_group& data) {
 runtime::task<result<void, run_failure>> run_test_body(server_test& st,
                                                        runtime::task_group& data) {
     test_state& t = st.t;
-    for (state s : {state::test_start, state::test_running}) {
-        auto w = co_await st.ch.send_state(s);
-        if (!w) {
-            co_return unexpected(failure(w.error(), "starting the test"));
-        }
+    // TEST_START and TEST_RUNNING back to back (iperf_run_server).
+    const std::array<std::uint8_t, 2> go{to_byte(state::test_start), to_byte(state::test_running)};
+    auto started = co_await st.ch.send(bytes{go.data(), go.size()});
+    if (!started) {
+        co_return unexpected(failure(started.error(), "starting the test"));
     }
     detail::begin_test(t, runtime::now());
     start_data(st, data);
@@ -466,8 +466,15 @@ runtime::task<result<void, run_failure>> run_test_body(server_test& st,
                 if (interval.count() > 0 && now > last_tick) {
                     st.rep.interval(t, last_tick, now);
                 }
+                co_await detail::wait_senders_done(t, std::chrono::seconds{2});
                 data.cancel();
                 co_await data.join();
+                // iperf_handle_message_server, TEST_END: the server closes the data sockets.
+                // A 3.12 client in -R drains with a blocking Nread of whole blocks and needs
+                // the EOF to get back to the control connection.
+                for (auto& sp : t.streams) {
+                    sp->tcp.close();
+                }
                 auto w = co_await st.ch.send_state(state::exchange_results);
                 if (!w) {
                     co_return unexpected(failure(w.error(), "sending EXCHANGE_RESULTS"));
