@@ -97,12 +97,18 @@ int wait_for_arp(Device& dev, const std::string& ready, in_addr target) {
         pollfd p{.fd = dev.fd(), .events = POLLIN, .revents = 0};
         (void)::poll(&p, 1, 200);
         bool found = false;
+        auto is_request = [&](bytes f) {
+            return f.size() >= 42 && f[12] == 0x08 && f[13] == 0x06 && f[20] == 0 && f[21] == 1 &&
+                   std::memcmp(f.data() + 38, &target, 4) == 0;
+        };
+        // Exercise both paths: one frame through a token, then a batch.
+        if (auto token = dev.receive(now_instant())) {
+            ++frames;
+            found = is_request(token->frame());
+        }
         dev.receive_batch(now_instant(), 64, [&](bytes f) {
             ++frames;
-            if (f.size() >= 42 && f[12] == 0x08 && f[13] == 0x06 && f[20] == 0 && f[21] == 1 &&
-                std::memcmp(f.data() + 38, &target, 4) == 0) {
-                found = true;
-            }
+            found = found || is_request(f);
         });
         if (found) {
             std::printf("got ARP who-has %s after %d frames\n", inet_ntoa(target), frames);

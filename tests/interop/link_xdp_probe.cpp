@@ -67,6 +67,14 @@ int run_rx(const std::string& iface, const std::string& ready, const std::string
         pollfd p{.fd = dev->fd(), .events = POLLIN, .revents = 0};
         (void)::poll(&p, 1, 100);
         bool found = false;
+        // Exercise both paths: one frame through a token (released back to the fill ring when
+        // it dies), then a batch.
+        if (auto token = dev->receive(now_instant())) {
+            ++frames;
+            const bytes f = token->frame();
+            const std::string text(reinterpret_cast<const char*>(f.data()), f.size());
+            found = text.find(pattern) != std::string::npos;
+        }
         dev->receive_batch(now_instant(), 64, [&](bytes f) {
             ++frames;
             const std::string text(reinterpret_cast<const char*>(f.data()), f.size());
