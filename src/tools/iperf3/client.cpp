@@ -22,7 +22,7 @@
 
 namespace netrig::tools::iperf3 {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 std::string describe(const run_failure& f) {
     std::string words;
@@ -283,6 +283,9 @@ runtime::task<result<void, run_failure>> client_main(client_run& c, net::tcp_str
         }
         if (running && !ended) {
             if (t.omitting && now >= t.omit_end) {
+                if (interval.count() > 0 && now > last_tick) {
+                    c.rep.interval(t, last_tick, now);  // the last omitted interval
+                }
                 detail::end_omit(t);
                 t.start = now;
                 last_tick = now;
@@ -503,7 +506,8 @@ runtime::task<result<void, run_failure>> run_client(net::stack& stack, client_op
         c.rep.text(*c.remote->server_output_text);
     }
     if (c.remote && c.remote->server_output_json) {
-        c.rep.set_extra("server_output_json", *c.remote->server_output_json);
+        c.rep.set_extra("server_output_json",
+                        json::parse(c.remote->server_output_json->dump(), nullptr, false));
     } else if (c.remote && c.remote->server_output_text) {
         c.rep.set_extra("server_output_text", *c.remote->server_output_text);
     }

@@ -16,7 +16,7 @@
 
 namespace netrig::tools::iperf3::detail {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 namespace {
 // Long loops that may never suspend (loopback sends that always fit) yield this often so the
@@ -400,7 +400,9 @@ void reporter::text(std::string_view line) {
 
 void reporter::emit_event(const char* name, const json& data) {
     if (options_.json_stream) {
-        json ev = {{"event", name}, {"data", data}};
+        json ev = json::object();
+        ev["event"] = name;
+        ev["data"] = data;
         sink_(ev.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
     }
 }
@@ -655,7 +657,7 @@ void reporter::summary(test_state& t, const peer_results& local, const peer_resu
             uf.packets = sent_pkts;
             uf.lost = rcv.lost;
             uf.jitter_ms = rcv.jitter_ms;
-            nlohmann::json u = json_end_udp(uf, true);
+            json u = json_end_udp(uf, true);
             if (lost_with_tail) {
                 u["netrig_lost_packets_with_tail"] = *lost_with_tail;
             }

@@ -157,7 +157,7 @@ public:
     /// Prints a text line (ignored in JSON mode). Also captured for --get-server-output.
     void text(std::string_view line);
     /// The "start" object being filled.
-    nlohmann::json& start() { return start_; }
+    nlohmann::ordered_json& start() { return start_; }
     /// Emits the start event (json-stream) once start() is complete.
     void start_done();
     /// Reports the interval [from, to) for all streams and resets the interval bases.
@@ -169,16 +169,16 @@ public:
     /// Everything printed so far as text (server output for --get-server-output).
     [[nodiscard]] const std::string& captured_text() const { return captured_; }
     /// The document so far (server_output_json).
-    [[nodiscard]] nlohmann::json document() const;
+    [[nodiscard]] nlohmann::ordered_json document() const;
     /// Sets a top-level key of the JSON document (server_output_text, ...).
-    void set_extra(const std::string& key, nlohmann::json value) { extra_[key] = std::move(value); }
+    void set_extra(const std::string& key, nlohmann::ordered_json value) { extra_[key] = std::move(value); }
     /// Enables capturing text for --get-server-output.
     void capture(bool on) { capture_ = on; }
     /// Output options in force.
     [[nodiscard]] const output_options& options() const { return options_; }
 
 private:
-    void emit_event(const char* name, const nlohmann::json& data);
+    void emit_event(const char* name, const nlohmann::ordered_json& data);
     figures stream_interval(test_state& t, stream_state& s, instant from, instant to,
                             bool omitted);
 
@@ -187,10 +187,10 @@ private:
     bool is_server_;
     bool capture_ = false;
     std::string captured_;
-    nlohmann::json start_ = nlohmann::json::object();
-    nlohmann::json intervals_ = nlohmann::json::array();
-    nlohmann::json end_ = nlohmann::json::object();
-    nlohmann::json extra_ = nlohmann::json::object();
+    nlohmann::ordered_json start_ = nlohmann::ordered_json::object();
+    nlohmann::ordered_json intervals_ = nlohmann::ordered_json::array();
+    nlohmann::ordered_json end_ = nlohmann::ordered_json::object();
+    nlohmann::ordered_json extra_ = nlohmann::ordered_json::object();
     bool header_printed_ = false;
     std::size_t interval_count_ = 0;
 };
@@ -199,10 +199,10 @@ private:
 [[nodiscard]] peer_results local_results(const test_state& t, const std::string& congestion);
 
 /// Fills start.connected[], timestamp, version and system_info.
-void fill_start_common(nlohmann::json& start);
+void fill_start_common(nlohmann::ordered_json& start);
 
 /// The "connected" entry for one stream.
-[[nodiscard]] nlohmann::json connected_entry(const stream_state& s);
+[[nodiscard]] nlohmann::ordered_json connected_entry(const stream_state& s);
 
 /// Process CPU time (user, system) in seconds.
 void cpu_times(double& user_s, double& system_s);

@@ -8,7 +8,7 @@
 
 namespace netrig::tools::iperf3 {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 namespace {
 

@@ -69,7 +69,7 @@ enum class line_kind : std::uint8_t {
 [[nodiscard]] std::string_view text_separator();
 
 /// An intervals[].streams[] (or .sum) object with iperf3 3.12's keys.
-[[nodiscard]] nlohmann::json json_interval(const figures& f, bool is_sum);
+[[nodiscard]] nlohmann::ordered_json json_interval(const figures& f, bool is_sum);
 
 /// An end.streams[].sender/.receiver object (TCP) or end.streams[].udp (UDP).
 /// max/min/mean rtt go in through tcp extras on the sender: rtt_us = mean.
@@ -81,11 +81,11 @@ struct tcp_sender_end {
     std::uint64_t mean_rtt_us = 0;
 };
 /// end.streams[i].sender for TCP.
-[[nodiscard]] nlohmann::json json_end_tcp_sender(const figures& f,
+[[nodiscard]] nlohmann::ordered_json json_end_tcp_sender(const figures& f,
                                                  const std::optional<tcp_sender_end>& extra);
 /// end.streams[i].receiver for TCP (and sum_received).
-[[nodiscard]] nlohmann::json json_end_tcp_receiver(const figures& f);
+[[nodiscard]] nlohmann::ordered_json json_end_tcp_receiver(const figures& f);
 /// end.streams[i].udp, end.sum (UDP); with_ooo adds "out_of_order".
-[[nodiscard]] nlohmann::json json_end_udp(const figures& f, bool with_ooo);
+[[nodiscard]] nlohmann::ordered_json json_end_udp(const figures& f, bool with_ooo);
 
 }  // namespace netrig::tools::iperf3

@@ -9,7 +9,7 @@
 namespace netrig::tools::iperf3 {
 namespace {
 
-std::set<std::string> keys(const nlohmann::json& j) {
+std::set<std::string> keys(const nlohmann::ordered_json& j) {
     std::set<std::string> out;
     for (const auto& [k, v] : j.items()) {
         out.insert(k);

@@ -20,7 +20,7 @@
 
 namespace netrig::tools::iperf3 {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 namespace {
 
@@ -393,6 +393,9 @@ runtime::task<result<void, run_failure>> run_test_body(server_test& st,
         }
         if (!ended) {
             if (t.omitting && now >= t.omit_end) {
+                if (interval.count() > 0 && now > last_tick) {
+                    st.rep.interval(t, last_tick, now);  // the last omitted interval
+                }
                 detail::end_omit(t);
                 t.start = now;
                 last_tick = now;
@@ -436,7 +439,10 @@ runtime::task<result<void, run_failure>> run_test_body(server_test& st,
             peer_results local = local_pre;
             if (st.t.params.get_server_output) {
                 if (st.rep.is_json()) {
-                    local.server_output_json = st.rep.document();
+                    local.server_output_json = nlohmann::json::parse(
+                        st.rep.document().dump(-1, ' ', false,
+                                               nlohmann::json::error_handler_t::replace),
+                        nullptr, false);
                 } else {
                     local.server_output_text = st.rep.captured_text();
                 }
@@ -463,7 +469,9 @@ runtime::task<result<void, run_failure>> run_test_body(server_test& st,
                 }
                 ended = true;
                 end_test(t, now);
-                if (interval.count() > 0 && now > last_tick) {
+                if (interval.count() > 0 &&
+                    (last_tick == t.start ||
+                     to_seconds(now - last_tick) > 0.1 * to_seconds(interval))) {
                     st.rep.interval(t, last_tick, now);
                 }
                 co_await detail::wait_senders_done(t, std::chrono::seconds{2});
