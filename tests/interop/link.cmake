@@ -5,7 +5,8 @@ add_executable(link_tap_probe ${CMAKE_CURRENT_LIST_DIR}/link_tap_probe.cpp)
 target_compile_options(link_tap_probe PRIVATE ${NETRIG_WARNINGS})
 target_link_libraries(link_tap_probe PRIVATE netrig_link)
 
-foreach(case errors permission rx_arp rx_arp_vnet tx_udp tx_udp_vnet pcap_rx pcap_tx fault_tx_loss)
+foreach(case errors permission rx_arp rx_arp_vnet tx_udp tx_udp_vnet pcap_rx pcap_tx fault_tx_loss
+        rx_checksum_offload tx_checksum_offload)
     add_test(NAME interop.link.tap.${case}
         COMMAND ${CMAKE_CURRENT_LIST_DIR}/link_tap.sh $<TARGET_FILE:link_tap_probe> ${case})
     set_tests_properties(interop.link.tap.${case} PROPERTIES

@@ -34,7 +34,8 @@ inline std::uint32_t checksum_add(std::uint32_t sum, const std::uint8_t* p, std:
 
 // Ethernet II + IPv4 (RFC 791) + UDP (RFC 768) with correct checksums.
 inline std::vector<std::uint8_t> udp_frame(const std::uint8_t dst_mac[6], in_addr src, in_addr dst,
-                                           std::uint16_t port, const std::string& payload) {
+                                           std::uint16_t port, const std::string& payload,
+                                           bool partial_checksum = false) {
     const std::size_t udp_len = 8 + payload.size();
     const std::size_t ip_len = 20 + udp_len;
     std::vector<std::uint8_t> f(14 + ip_len);
@@ -67,6 +68,17 @@ inline std::vector<std::uint8_t> udp_frame(const std::uint8_t dst_mac[6], in_add
     std::uint32_t sum = checksum_add(0, ip + 12, 8);
     sum += 17 + static_cast<std::uint32_t>(udp_len);
     sum = checksum_add(sum, udp, udp_len);
+    if (partial_checksum) {
+        // Checksum offload (virtio NEEDS_CSUM / Linux CHECKSUM_PARTIAL): the field holds the
+        // folded pseudo-header sum, not complemented; the device sums from checksum_start to
+        // the end and stores the complement at checksum_start + checksum_offset.
+        std::uint32_t pseudo =
+            checksum_add(0, ip + 12, 8) + 17 + static_cast<std::uint32_t>(udp_len);
+        const std::uint16_t folded = static_cast<std::uint16_t>(~checksum_finish(pseudo));
+        udp[6] = static_cast<std::uint8_t>(folded >> 8U);
+        udp[7] = static_cast<std::uint8_t>(folded);
+        return f;
+    }
     std::uint16_t udp_sum = checksum_finish(sum);
     if (udp_sum == 0) {
         udp_sum = 0xffff;

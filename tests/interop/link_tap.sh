@@ -90,6 +90,45 @@ permission)
     inns setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
         --bounding-set=-all "$probe" perm "$tap"
     ;;
+rx_checksum_offload)
+    ip -n "$ns" neigh replace 10.78.0.2 lladdr 02:00:00:00:00:02 dev "$tap" nud permanent
+    inns timeout 20 "$probe" rx-csum "$tap" "$dir/ready" >"$dir/probe.out" 2>&1 &
+    pid=$!
+    pids+=("$pid")
+    wait_file "$dir/ready" 10
+    inns python3 -c '
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for _ in range(30):
+    s.sendto(b"offload", ("10.78.0.2", 5555)); time.sleep(0.1)
+' &
+    pids+=("$!")
+    rc=0
+    wait "$pid" || rc=$?
+    cat "$dir/probe.out"
+    [ "$rc" -eq 0 ]
+    ;;
+tx_checksum_offload)
+    tx_udp_with() { inns "$probe" tx-csum "$tap" 10.78.0.2 10.78.0.1 5555 "$1"; }
+    payload="netrig-link-tap-$$"
+    inns timeout 10 python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("10.78.0.1", 5555))
+open(sys.argv[1], "w").close()
+s.settimeout(8)
+data, peer = s.recvfrom(2048)
+print(data.decode(), peer[0], peer[1])
+' "$dir/bound" >"$dir/udp.out" 2>&1 &
+    pid=$!
+    pids+=("$pid")
+    wait_file "$dir/bound" 10
+    tx_udp_with "$payload"
+    rc=0
+    wait "$pid" || rc=$?
+    cat "$dir/udp.out"
+    [ "$rc" -eq 0 ] && grep -q "^$payload 10.78.0.2 50000$" "$dir/udp.out" || { echo "FAIL: kernel did not complete our partial checksum"; exit 1; }
+    ;;
 rx_arp) rx_arp ;;
 rx_arp_vnet) rx_arp --vnet ;;
 tx_udp) tx_udp ;;

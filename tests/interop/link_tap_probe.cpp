@@ -179,6 +179,59 @@ int with_device(const std::string& tap, const flags& f, Fn&& fn) {
     return rc;
 }
 
+// With TUN_F_CSUM negotiated the kernel may hand over UDP with a partial checksum: the vnet
+// header must say NEEDS_CSUM with the UDP checksum at start 34 (14 + 20), offset 6.
+int run_rx_csum(const std::string& tap, const std::string& ready) {
+    auto dev = nl::tap_device::open({.name = tap, .vnet_hdr = true, .offload_checksum = true});
+    if (!dev) {
+        std::fprintf(stderr, "attach: %s\n", dev.error().message().c_str());
+        return 1;
+    }
+    if (!dev->capabilities().checksum.tx || !dev->capabilities().vnet_hdr) {
+        return fail("capabilities do not report checksum offload");
+    }
+    std::ofstream(ready) << "ready\n";
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+        pollfd p{.fd = dev->fd(), .events = POLLIN, .revents = 0};
+        (void)::poll(&p, 1, 200);
+        while (auto t = dev->receive(now_instant())) {
+            const bytes f = t->frame();
+            const bool udp = f.size() > 42 && f[12] == 0x08 && f[13] == 0x00 && f[23] == 17;
+            if (udp && t->vnet().needs_checksum) {
+                std::printf("UDP with NEEDS_CSUM start=%u offset=%u\n", t->vnet().checksum_start,
+                            t->vnet().checksum_offset);
+                return t->vnet().checksum_start == 34 && t->vnet().checksum_offset == 6
+                           ? 0
+                           : fail("wrong checksum offsets");
+            }
+        }
+    }
+    return fail("no UDP frame with a partial checksum");
+}
+
+// The reverse: we send UDP with only the pseudo-header sum and NEEDS_CSUM; the kernel must
+// complete the checksum, or its UDP socket would drop the datagram.
+int run_tx_csum(const std::string& tap, in_addr src, in_addr dst, std::uint16_t port,
+                const std::string& payload) {
+    std::uint8_t mac[6];
+    if (!read_mac(tap, mac)) {
+        return fail("tap mac");
+    }
+    const auto frame = udp_frame(mac, src, dst, port, payload, /*partial_checksum=*/true);
+    auto dev = nl::tap_device::open({.name = tap, .vnet_hdr = true, .offload_checksum = true});
+    if (!dev) {
+        std::fprintf(stderr, "attach: %s\n", dev.error().message().c_str());
+        return 1;
+    }
+    auto tx = dev->transmit(now_instant());
+    tx->set_offload({.needs_checksum = true, .checksum_start = 34, .checksum_offset = 6});
+    tx->consume(frame.size(), [&](mut_bytes b) { std::memcpy(b.data(), frame.data(), b.size()); });
+    dev->flush(now_instant());
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    return dev->stats().tx_frames == 1 ? 0 : fail("tx dropped");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -198,6 +251,18 @@ int main(int argc, char** argv) {
     }
     if (cmd == "errors" && argc >= 4) {
         return run_errors(argv[2], argv[3]);
+    }
+    if (cmd == "rx-csum" && argc >= 4) {
+        return run_rx_csum(argv[2], argv[3]);
+    }
+    if (cmd == "tx-csum" && argc >= 7) {
+        in_addr src{};
+        in_addr dst{};
+        if (inet_pton(AF_INET, argv[3], &src) != 1 || inet_pton(AF_INET, argv[4], &dst) != 1) {
+            return fail("bad address");
+        }
+        return run_tx_csum(argv[2], src, dst, static_cast<std::uint16_t>(std::stoi(argv[5])),
+                           argv[6]);
     }
     if (cmd == "rx" && argc >= 5) {
         in_addr target{};
