@@ -231,7 +231,16 @@ void account_udp_datagram(test_state& t, stream_state& s, bytes datagram, instan
 }
 
 runtime::task<void> udp_recv_loop(test_state& t, stream_state& s) {
+    unsigned n = 0;
     while (true) {
+        // A datagram that is already queued completes without suspending; yield now and then
+        // so the loop neither starves the control connection nor grows the stack where
+        // symmetric transfer is not a tail call (sanitizer builds).
+        if (++n % yield_every == 0) {
+            if (!(co_await runtime::yield())) {
+                co_return;
+            }
+        }
         auto r = co_await s.udp_own.recv(mut_bytes{s.buffer.data(), s.buffer.size()});
         if (!r) {
             if (r.error() == net::errc::refused) {
@@ -246,7 +255,13 @@ runtime::task<void> udp_recv_loop(test_state& t, stream_state& s) {
 
 runtime::task<void> udp_demux_loop(test_state& t, net::udp_socket& sock) {
     std::vector<std::uint8_t> buf(max_udp_len_bytes);
+    unsigned n = 0;
     while (true) {
+        if (++n % yield_every == 0) {  // see udp_recv_loop
+            if (!(co_await runtime::yield())) {
+                co_return;
+            }
+        }
         auto r = co_await sock.recv_from(mut_bytes{buf.data(), buf.size()});
         if (!r) {
             if (r.error() == net::errc::refused) {

@@ -152,6 +152,11 @@ runtime::task<result<void, run_failure>> gather_udp_streams(server_test& st, std
     std::array<std::uint8_t, 64> buf{};
     const instant deadline = runtime::now() + st.sh.o.step_timeout;
     while (st.t.streams.size() < wanted) {
+        // Queued datagrams complete without suspending: yield so a flood cannot starve the
+        // loop or grow the stack.
+        if (!(co_await runtime::yield())) {
+            co_return unexpected(failure(runtime::canceled_error(), "waiting for UDP streams"));
+        }
         const instant now = runtime::now();
         if (now >= deadline || st.sh.stopping) {
             co_return unexpected(failure(make_error_code(errc::timed_out), "waiting for UDP streams"));
