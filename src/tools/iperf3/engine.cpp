@@ -69,9 +69,15 @@ void end_test(test_state& t, instant now) {
     t.end = now;
     // Short tests (-n, -k) may end before any interval sampled TCP_INFO: sample once now.
     for (auto& sp : t.streams) {
+        if (!sp->udp && !sp->sender && sp->mss == 0) {
+            if (auto info = sp->tcp.info()) {
+                sp->mss = info->rcv_mss_bytes != 0 ? info->rcv_mss_bytes : info->mss_bytes;
+            }
+        }
         if (!sp->udp && sp->sender) {
             if (auto info = sp->tcp.info()) {
                 sp->last_retrans = info->total_retrans;
+                sp->mss = info->mss_bytes;
                 if (sp->rtt_samples == 0) {
                     const std::uint64_t rtt = to_us(info->srtt);
                     sp->max_cwnd = info->cwnd_bytes;
@@ -393,7 +399,13 @@ peer_results local_results(const test_state& t, const std::string& congestion) {
         } else if (s.sender) {
             sr.retransmits = static_cast<std::int64_t>(s.last_retrans - s.omit_base.retrans);
         }
-        sr.netrig_packets = s.ops - s.omit_base.ops;
+        // Packets: UDP datagrams; for TCP, segments estimated from bytes and MSS (the socket
+        // API does not count segments).
+        if (s.udp) {
+            sr.netrig_packets = s.ops - s.omit_base.ops;
+        } else if (s.mss != 0) {
+            sr.netrig_packets = (sr.bytes + s.mss - 1) / s.mss;
+        }
         r.streams.push_back(sr);
     }
     return r;
@@ -706,6 +718,12 @@ void reporter::summary(test_state& t, const peer_results& local, const peer_resu
         }
         if (!t.is_server || !s.sender) {
             lines.push_back(text_line(rcv, line_kind::summary_receiver, options_.format, !s.udp));
+            if (!t.is_server && snd.packets_per_second && rcv.packets_per_second) {
+                lines.push_back(fmt::format(
+                    "[{:3d}] netrig: {:.0f} packets/s sent, {:.0f} packets/s received{}\n", s.label,
+                    *snd.packets_per_second, *rcv.packets_per_second,
+                    s.udp ? "" : " (TCP segments estimated from the MSS)"));
+            }
             if (lost_with_tail && !t.is_server) {
                 lines.push_back(fmt::format("[{:3d}] netrig: {} of {} datagrams lost, tail included\n",
                                             s.label, *lost_with_tail, sent_pkts));

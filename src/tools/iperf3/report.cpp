@@ -66,7 +66,11 @@ std::string text_line(const figures& f, line_kind kind, char format, bool show_r
         return fmt::format("{}  {:5.3f} ms  {}/{} ({:.2g}%)  {}{}\n", head, f.jitter_ms, f.lost,
                            f.packets, f.lost_percent(), tag(kind), omit);
     }
-    if (show_retr_column && f.sender && kind != line_kind::summary_receiver) {
+    // Retr: the local sender's intervals, and every "sender" summary line (in -R the count
+    // comes from the peer's results).
+    const bool retr_here = kind == line_kind::summary_sender ||
+                           (kind == line_kind::interval && f.sender);
+    if (show_retr_column && retr_here && f.retransmits) {
         const std::int64_t retr = f.retransmits.value_or(0);
         if (kind == line_kind::interval && f.socket >= 0) {
             // report_bw_retrans_cwnd_format.
