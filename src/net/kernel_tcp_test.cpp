@@ -346,7 +346,8 @@ task<void> info_after_transfer(stack& st) {
     EXPECT_GT(snd->srtt, 0ns);
     EXPECT_LT(snd->srtt, 1s);
     EXPECT_GE(snd->rto, 200ms);  // Linux TCP_RTO_MIN
-    EXPECT_GT(snd->bytes_sent, 0U);
+    // Every written byte is either sent once (first transmissions) or still unsent.
+    EXPECT_EQ(snd->bytes_sent - snd->bytes_retrans + snd->notsent_bytes, total);
     EXPECT_LE(snd->bytes_acked, total + 1);
     EXPECT_GE(rcv->bytes_received, total);
     EXPECT_LE(rcv->bytes_received, total + 1);
@@ -354,7 +355,10 @@ task<void> info_after_transfer(stack& st) {
     EXPECT_GT(*snd->delivery_rate_bytes_per_s, 0U);
     CO_ASSERT_TRUE(snd->snd_wnd_bytes.has_value());
     EXPECT_GT(*snd->snd_wnd_bytes, 0U);
-    EXPECT_EQ(snd->total_retrans, 0U);  // loopback does not lose
+    // Loopback can still retransmit under load (backlog drops), so only check consistency.
+    EXPECT_GE(snd->bytes_sent, snd->bytes_acked);
+    EXPECT_LE(snd->bytes_retrans, snd->bytes_sent);
+    EXPECT_EQ(snd->total_retrans == 0, snd->bytes_retrans == 0);
 }
 
 TEST_F(kernel_tcp, tcp_info_is_sane_after_a_transfer) { ex_.run(info_after_transfer(*stack_)); }
