@@ -183,7 +183,8 @@ def main():
         time.sleep(1.5)
         os.kill(server_pid, signal.SIGTERM)
         out, _ = c.communicate(timeout=15)
-        check("server has terminated" in out, f"client saw 'the server has terminated'")
+        check("server has terminated" in out,
+              f"client saw 'the server has terminated' (output ends: {out[-200:]!r})")
         srv.wait(timeout=10)
         check(srv.returncode == 0, f"server exit 0 after SIGTERM (got {srv.returncode})")
     finally:

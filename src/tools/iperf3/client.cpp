@@ -275,6 +275,8 @@ runtime::task<result<void, run_failure>> client_main(client_run& c, net::tcp_str
         const instant now = runtime::now();
         if (interrupted) {
             (void)co_await ch.send_state(state::client_terminate);
+            (void)co_await runtime::with_timeout(std::chrono::milliseconds{500},
+                                                 detail::drain_until_closed(ch));
             if (running) {
                 end_test(t, now);
                 c.rep.interval(t, last_tick, now);

@@ -333,6 +333,15 @@ runtime::task<result<void, std::error_code>> control_channel::send_state(state s
     co_return co_await stream_.write_all(bytes{b.data(), b.size()});
 }
 
+runtime::task<result<void, std::error_code>> drain_until_closed(control_channel& ch) {
+    while (true) {
+        auto m = co_await ch.next();
+        if (!m) {
+            co_return unexpected(m.error());
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 void fill_start_common(json& start) {

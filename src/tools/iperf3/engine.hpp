@@ -25,6 +25,8 @@
 
 namespace netrig::tools::iperf3::detail {
 
+class control_channel;
+
 /// Counters of one data stream. Monotonic totals plus the bases of the current interval and
 /// of the end of the omit period.
 struct stream_state {
@@ -110,6 +112,12 @@ struct test_state {
 /// block. iperf3 reads whole blocks with a blocking Nread, so a block cut short by
 /// cancellation would leave a real iperf3 peer waiting forever for its tail.
 [[nodiscard]] runtime::task<void> wait_senders_done(test_state& t, duration max);
+
+/// Reads and discards control messages until the peer closes or fails. Used after sending
+/// CLIENT_TERMINATE / SERVER_TERMINATE under a timeout, so the peer reads the state byte
+/// before our sockets close under its writes.
+[[nodiscard]] runtime::task<result<void, std::error_code>> drain_until_closed(
+    control_channel& ch);
 
 /// Accounts one received UDP datagram on s (header parse, loss, jitter).
 void account_udp_datagram(test_state& t, stream_state& s, bytes datagram, instant arrival);

@@ -182,7 +182,9 @@ runtime::task<result<void, run_failure>> gather_udp_streams(server_test& st, std
         sp->peer = r->source;
         sp->udp_shared = &st.udp;
         sp->remote = r->source;
-        sp->local = st.udp.local().value_or(net::endpoint{});
+        // The port socket is bound to the wildcard; show the address the client reached.
+        sp->local = net::endpoint{st.ctrl.local().value_or(net::endpoint{}).address,
+                                  st.udp.local().value_or(net::endpoint{}).port};
         auto w = co_await st.udp.send_to(bytes{udp_connect_reply.data(), udp_connect_reply.size()},
                                          r->source);
         if (!w) {
@@ -391,6 +393,10 @@ runtime::task<result<void, run_failure>> run_test_body(server_test& st,
                 end_test(t, now);
                 st.rep.interval(t, last_tick, now);
             }
+            // iperf_got_sigend exits at once; waiting a moment for the client to read the
+            // byte and close keeps it from seeing a reset data stream first.
+            (void)co_await runtime::with_timeout(std::chrono::seconds{1},
+                                                 detail::drain_until_closed(st.ch));
             co_return unexpected(failure(make_error_code(errc::interrupted), ""));
         }
         if (now >= watchdog) {
