@@ -20,7 +20,7 @@ namespace netrig::core {
     X(ipv4_truncated) X(ipv4_bad_version) X(ipv4_bad_header_len) X(ipv4_bad_total_len)      \
     X(ipv4_bad_checksum) X(ipv4_bad_source) X(ipv4_not_for_us) X(ipv4_ttl_zero)             \
     X(ipv4_unknown_protocol) X(ipv4_no_route) X(ipv4_too_long) X(tx_queue_full)        \
-    X(reasm_no_slot) X(reasm_bytes_limit) X(reasm_timeout) X(reasm_overlap)                 \
+    X(reasm_evicted) X(reasm_bytes_limit) X(reasm_timeout) X(reasm_overlap)                 \
     X(reasm_duplicate) X(reasm_too_many_fragments) X(reasm_bad_length)                      \
     X(icmp_truncated) X(icmp_bad_checksum) X(icmp_unknown_type) X(icmp_rate_limited)        \
     X(icmp_echo_to_broadcast) X(icmp_error_no_socket) X(icmp_bad_quote) X(ping_no_socket)   \

@@ -161,6 +161,7 @@ void interface::handle_ipv4(instant now, bytes packet) {
                                                .offset = h.frag_offset,
                                                .more = h.more_frags,
                                                .payload = payload});
+    counters_.drop(drop_reason::reasm_evicted, reasm_.take_evictions());
     if (!done) {
         counters_.drop(done.error());
         return;

@@ -217,7 +217,7 @@ TEST_F(ipv4_test, endless_fragments_keep_memory_bounded) {
         ASSERT_LE(iface->reassembly().in_flight(), 4U);
         ASSERT_LE(iface->reassembly().bytes_held(), 8000U);
     }
-    EXPECT_GT(drops(drop_reason::reasm_no_slot), 9000U);
+    EXPECT_GT(drops(drop_reason::reasm_evicted), 9000U);
     // Tiny fragments of one datagram hit the per-datagram fragment bound.
     cfg.limits.reasm_fragments_max = 16;
     make();

@@ -42,7 +42,20 @@ reassembler::slot* reassembler::find_or_claim(instant now, const reasm_key& key)
             free = &s;
         }
     }
-    if (free != nullptr) {
+    if (free == nullptr) {
+        // Pool exhausted: evict the oldest datagram (as Linux's ipfrag LRU does). Under loss an
+        // old incomplete datagram is the likeliest to be dead, and keeping it would make every
+        // new fragmented datagram fail until its 30 s timeout.
+        for (auto& s : slots_) {
+            if (free == nullptr || s.deadline < free->deadline) {
+                free = &s;
+            }
+        }
+        NETRIG_ASSERT(free != nullptr);
+        release(*free);
+        ++evictions_;
+    }
+    {
         free->in_use = true;
         free->key = key;
         // RFC 1122 §3.3.2: the timer starts with the first fragment and is not restarted.
@@ -59,9 +72,7 @@ result<std::optional<bytes>, drop_reason> reassembler::add(instant now, const re
         return unexpected(drop_reason::reasm_bad_length);
     }
     slot* s = find_or_claim(now, f.key);
-    if (s == nullptr) {
-        return unexpected(drop_reason::reasm_no_slot);
-    }
+    NETRIG_ASSERT(s != nullptr);  // Eviction always frees a slot.
     const auto fail = [&](drop_reason r) -> result<std::optional<bytes>, drop_reason> {
         release(*s);
         return unexpected(r);

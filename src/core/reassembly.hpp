@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "base/bytes.hpp"
@@ -49,10 +50,10 @@ class reassembler {
 public:
     explicit reassembler(const reasm_limits& limits);
 
-    /// Adds a fragment. Returns the reassembled payload when this fragment completes its
+    /// Adds a fragment. When every slot is busy, the oldest datagram is evicted to make room
+    /// (counted by take_evictions()). Returns the reassembled payload when this fragment completes its
     /// datagram (valid until the next call to add), nullopt while incomplete.
-    /// Errors (the fragment, and for some the datagram, is dropped): reasm_no_slot,
-    /// reasm_bytes_limit, reasm_overlap, reasm_duplicate, reasm_too_many_fragments,
+    /// Errors (the fragment, and for some the datagram, is dropped): reasm_bytes_limit, reasm_overlap, reasm_duplicate, reasm_too_many_fragments,
     /// reasm_bad_length.
     [[nodiscard]] result<std::optional<bytes>, drop_reason> add(instant now,
                                                                 const reasm_fragment& f);
@@ -65,6 +66,8 @@ public:
 
     /// Datagrams in flight.
     [[nodiscard]] std::size_t in_flight() const;
+    /// Datagrams evicted to make room since the last call; resets the count.
+    [[nodiscard]] std::uint64_t take_evictions() { return std::exchange(evictions_, 0); }
     /// Fragment bytes held.
     [[nodiscard]] std::size_t bytes_held() const { return bytes_held_; }
 
@@ -89,6 +92,7 @@ private:
     reasm_limits limits_;
     std::vector<slot> slots_;
     std::size_t bytes_held_ = 0;
+    std::uint64_t evictions_ = 0;
 };
 
 }  // namespace netrig::core

@@ -114,4 +114,93 @@ inline std::optional<decoded> decode(bytes f) {
     return d;
 }
 
+/// Impairments a shuttle applies to each frame it carries (probabilities in [0, 1]).
+struct impairments {
+    double loss = 0;       ///< the frame vanishes
+    double duplicate = 0;  ///< the frame is delivered twice
+    double reorder = 0;    ///< the frame is held back and delivered after the next batch
+};
+
+/// Carries frames between two interfaces with explicit time: each step polls both at `now` and
+/// delivers what one emitted to the other's receive(now). When nothing moves, time jumps to
+/// the earliest next_deadline(). Deterministic for a given rng seed.
+class shuttle {
+public:
+    /// Both interfaces (and r, if given) must outlive the shuttle.
+    shuttle(interface& a, interface& b, rng* r = nullptr, impairments imp = {})
+        : a_(a), b_(b), rng_(r), imp_(imp) {}
+
+    /// Runs until done() is true (checked after every step), or time passes `until`, or both
+    /// sides are idle with no deadline. Returns done(). `now` advances.
+    template <class Done>
+    bool run(instant& now, instant until, Done&& done) {
+        for (int steps = 0; steps < 1000000; ++steps) {
+            const bool moved = step(now);
+            if (done()) {
+                return true;
+            }
+            if (moved) {
+                continue;
+            }
+            std::optional<instant> next;
+            for (const auto d : {a_.next_deadline(), b_.next_deadline()}) {
+                if (d && *d > now && (!next || *d < *next)) {
+                    next = d;
+                }
+            }
+            if (!next || *next > until) {
+                return done();
+            }
+            now = *next;
+        }
+        return done();
+    }
+
+    /// One exchange at now. Returns true if any frame was emitted or delivered.
+    bool step(instant now) {
+        auto from_a = drain(a_, now);
+        auto from_b = drain(b_, now);
+        const bool moved = !from_a.empty() || !from_b.empty() || !held_a_.empty() ||
+                           !held_b_.empty();
+        deliver(now, from_a, b_, held_a_);
+        deliver(now, from_b, a_, held_b_);
+        frames_ += from_a.size() + from_b.size();
+        return moved;
+    }
+
+    /// Frames emitted so far by both sides.
+    [[nodiscard]] std::size_t frames() const { return frames_; }
+
+private:
+    void deliver(instant now, std::vector<frame>& batch, interface& to, std::vector<frame>& held) {
+        std::vector<frame> later;
+        for (auto& f : batch) {
+            if (rng_ != nullptr && rng_->chance(imp_.loss)) {
+                continue;
+            }
+            if (rng_ != nullptr && rng_->chance(imp_.reorder)) {
+                later.push_back(f);
+                continue;
+            }
+            to.receive(now, f);
+            if (rng_ != nullptr && rng_->chance(imp_.duplicate)) {
+                to.receive(now, f);
+            }
+        }
+        // Frames held back in the previous step arrive after this step's frames.
+        for (auto& f : held) {
+            to.receive(now, f);
+        }
+        held = std::move(later);
+    }
+
+    interface& a_;
+    interface& b_;
+    rng* rng_;
+    impairments imp_;
+    std::vector<frame> held_a_;
+    std::vector<frame> held_b_;
+    std::size_t frames_ = 0;
+};
+
 }  // namespace netrig::core::testing
