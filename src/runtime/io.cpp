@@ -44,7 +44,7 @@ void io_awaitable::on_cancel() noexcept {
 result<void, std::error_code> io_awaitable::await_resume() noexcept {
     stop_cb_.reset();
     if (ec_) {
-        return unexpected(ec_);
+        return unexpected<std::error_code>(ec_);
     }
     return {};
 }

@@ -11,6 +11,9 @@ namespace {
 
 thread_local scheduler* current_scheduler = nullptr;
 
+// The base (and sim_executor) has no reactor: fd operations on it are programmer errors.
+constexpr bool has_fds = false;
+
 }  // namespace
 
 namespace detail {
@@ -140,7 +143,7 @@ void scheduler::shutdown() {
 }
 
 std::error_code scheduler::add_io_waiter(detail::io_waiter& /*waiter*/) {
-    NETRIG_ASSERT(!"this scheduler has no fds (sim_executor)");
+    NETRIG_ASSERT(has_fds && "this scheduler has no fds (sim_executor)");
     return {};
 }
 
@@ -149,12 +152,12 @@ void scheduler::remove_io_waiter(detail::io_waiter& /*waiter*/) noexcept {}
 void scheduler::forget_fd(int /*fd*/) noexcept {}
 
 std::error_code scheduler::add_poll(poll_registration& /*reg*/) {
-    NETRIG_ASSERT(!"this scheduler has no fds (sim_executor)");
+    NETRIG_ASSERT(has_fds && "this scheduler has no fds (sim_executor)");
     return {};
 }
 
 void scheduler::update_poll(poll_registration& /*reg*/) {
-    NETRIG_ASSERT(!"this scheduler has no fds (sim_executor)");
+    NETRIG_ASSERT(has_fds && "this scheduler has no fds (sim_executor)");
 }
 
 void scheduler::remove_poll(poll_registration& /*reg*/) noexcept {}

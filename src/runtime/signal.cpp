@@ -37,11 +37,11 @@ std::error_code last_error() noexcept { return {errno, std::system_category()}; 
 task<result<int, std::error_code>> wait_for_signal_set(sigset_t set) {
     // Blocked signals stay pending for the signalfd instead of running their default action.
     if (const int rc = ::pthread_sigmask(SIG_BLOCK, &set, nullptr); rc != 0) {
-        co_return unexpected(std::error_code(rc, std::system_category()));
+        co_return unexpected<std::error_code>(std::error_code(rc, std::system_category()));
     }
     const signal_fd sfd(::signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC));
     if (sfd.get() < 0) {
-        co_return unexpected(last_error());
+        co_return unexpected<std::error_code>(last_error());
     }
     for (;;) {
         signalfd_siginfo info{};
@@ -50,11 +50,11 @@ task<result<int, std::error_code>> wait_for_signal_set(sigset_t set) {
             co_return static_cast<int>(info.ssi_signo);
         }
         if (n < 0 && errno != EAGAIN && errno != EINTR) {
-            co_return unexpected(last_error());
+            co_return unexpected<std::error_code>(last_error());
         }
         auto ready = co_await wait_readable(sfd.get());
         if (!ready) {
-            co_return unexpected(ready.error());
+            co_return unexpected<std::error_code>(ready.error());
         }
     }
 }

@@ -36,7 +36,7 @@ void sleep_awaitable::on_cancel() noexcept {
 result<void, std::error_code> sleep_awaitable::await_resume() noexcept {
     stop_cb_.reset();
     if (ec_) {
-        return unexpected(ec_);
+        return unexpected<std::error_code>(ec_);
     }
     return {};
 }

@@ -64,7 +64,7 @@ public:
     }
     [[nodiscard]] result<void, std::error_code> await_resume() const noexcept {
         if (token_.stop_requested()) {
-            return unexpected(canceled_error());
+            return unexpected<std::error_code>(canceled_error());
         }
         return {};
     }

@@ -58,7 +58,7 @@ task<result<T, std::error_code>> with_timeout(duration d, task<result<T, std::er
         co_await detail::with_token_awaiter<result<T, std::error_code>>(t, inner.get_token());
     sched.cancel_timer(timer);
     if (!r.has_value() && timer.fired()) {
-        co_return unexpected(std::make_error_code(std::errc::timed_out));
+        co_return unexpected<std::error_code>(std::make_error_code(std::errc::timed_out));
     }
     co_return std::move(r);
 }

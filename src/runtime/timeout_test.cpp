@@ -15,7 +15,7 @@ using namespace std::chrono_literals;
 task<result<int, std::error_code>> value_after(duration d, int v) {
     auto r = co_await sleep_for(d);
     if (!r) {
-        co_return unexpected(r.error());
+        co_return unexpected<std::error_code>(r.error());
     }
     co_return v;
 }
