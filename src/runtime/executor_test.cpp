@@ -395,3 +395,37 @@ TEST(executor, regular_file_cannot_be_waited) {
 
 }  // namespace
 }  // namespace netrig::runtime
+
+namespace netrig::runtime {
+namespace {
+
+task<std::error_code> wait_and_report(int fd) {
+    auto r = co_await wait_readable(fd);
+    co_return r ? std::error_code{} : r.error();
+}
+
+task<void> forget_later(int fd) {
+    (void)co_await yield();
+    forget_fd(fd);
+}
+
+task<std::error_code> forget_while_waiting(int fd) {
+    task_group g;
+    g.spawn(forget_later(fd));
+    const std::error_code ec = co_await wait_and_report(fd);
+    co_await g.join();
+    co_return ec;
+}
+
+TEST(executor, forget_fd_completes_waiters_with_bad_file_descriptor) {
+    executor ex;
+    std::array<int, 2> p{};
+    ASSERT_EQ(::pipe2(p.data(), O_NONBLOCK | O_CLOEXEC), 0);
+    EXPECT_EQ(ex.run(forget_while_waiting(p[0])), std::errc::bad_file_descriptor);
+    EXPECT_EQ(ex.watched_fd_count(), 0U);
+    ::close(p[0]);
+    ::close(p[1]);
+}
+
+}  // namespace
+}  // namespace netrig::runtime
