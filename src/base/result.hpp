@@ -12,9 +12,16 @@ namespace netrig {
 template <class T, class E>
 using result = tl::expected<T, E>;
 
-/// Wraps an error for returning from a function that returns result<T, E>.
+/// Wraps an error for returning from a function that returns result<T, E>. A class rather than
+/// an alias template because clang 14 cannot deduce template arguments through an alias
+/// (`unexpected(e)` must work with both compilers).
 template <class E>
-using unexpected = tl::unexpected<E>;
+class unexpected : public tl::unexpected<E> {
+public:
+    using tl::unexpected<E>::unexpected;
+};
+template <class E>
+unexpected(E) -> unexpected<E>;
 
 }  // namespace netrig
 

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+#include "cli/stack_options.hpp"
+
+#include <charconv>
+#include <map>
+
+namespace netrig::cli {
+
+result<link_spec, std::string> parse_link_spec(const std::string& text) {
+    if (text == "sim") {
+        return link_spec{.kind = link_kind::sim};
+    }
+    const auto colon = text.find(':');
+    const std::string kind = text.substr(0, colon);
+    if (colon == std::string::npos || (kind != "tap" && kind != "xdp")) {
+        return unexpected("expected sim, tap:NAME or xdp:IFACE[:QUEUE], got '" + text + "'");
+    }
+    std::string rest = text.substr(colon + 1);
+    link_spec spec{.kind = kind == "tap" ? link_kind::tap : link_kind::xdp};
+    if (spec.kind == link_kind::xdp) {
+        const auto queue_colon = rest.find(':');
+        if (queue_colon != std::string::npos) {
+            const std::string queue = rest.substr(queue_colon + 1);
+            const auto* end = queue.data() + queue.size();
+            const auto [ptr, ec] = std::from_chars(queue.data(), end, spec.queue);
+            if (queue.empty() || ec != std::errc{} || ptr != end) {
+                return unexpected("bad AF_XDP queue number '" + queue + "' in '" + text + "'");
+            }
+            rest.resize(queue_colon);
+        }
+    }
+    // IFNAMSIZ is 16 including the terminating NUL.
+    if (rest.empty() || rest.size() > 15 || rest.find('/') != std::string::npos) {
+        return unexpected("bad interface name '" + rest + "' in '" + text +
+                          "' (1 to 15 characters, no '/')");
+    }
+    spec.name = rest;
+    return spec;
+}
+
+void add_stack_options(CLI::App& app, stack_options& out) {
+    const std::map<std::string, stack_kind> stacks{{"kernel", stack_kind::kernel},
+                                                   {"user", stack_kind::user}};
+    app.add_option("--stack", out.stack, "Socket stack: kernel (Linux) or user (netrig's own)")
+        ->transform(CLI::CheckedTransformer(stacks, CLI::ignore_case))
+        ->group("Stack and link");
+    app.add_option_function<std::string>(
+           "--link",
+           [&out](const std::string& text) {
+               auto spec = parse_link_spec(text);
+               if (!spec) {
+                   throw CLI::ValidationError("--link", spec.error());
+               }
+               out.link = *spec;
+           },
+           "Link of the user stack: sim | tap:NAME | xdp:IFACE[:QUEUE]")
+        ->type_name("LINK")
+        ->group("Stack and link");
+    app.add_option("--ip", out.ip, "Address and prefix of the user stack, e.g. 10.78.0.2/24")
+        ->type_name("A/P")
+        ->group("Stack and link");
+    app.add_option("--gateway", out.gateway, "Default gateway of the user stack")
+        ->check(CLI::ValidIPV4)
+        ->group("Stack and link");
+    app.add_option("--mtu", out.mtu, "MTU of the user stack's link, in bytes")
+        ->check(CLI::Range(68U, 65535U))
+        ->group("Stack and link");
+    app.add_option("--pcap", out.pcap, "Record every frame of the link to this pcap file")
+        ->type_name("FILE")
+        ->group("Stack and link");
+    app.add_option("--impair", out.impair,
+                   "Impair the link, e.g. loss=1%,delay=10ms,jitter=2ms,rate=100Mbit")
+        ->type_name("LIST")
+        ->group("Stack and link");
+    app.add_option("--seed", out.seed, "Seed of the sim link and impairments (replays a run)")
+        ->capture_default_str()
+        ->group("Stack and link");
+}
+
+std::optional<std::string> unsupported_reason(const stack_options& options) {
+    if (options.stack == stack_kind::kernel) {
+        const bool user_only = options.link || options.ip || options.gateway || options.mtu ||
+                               options.pcap || options.impair;
+        if (user_only) {
+            return "--link, --ip, --gateway, --mtu, --pcap and --impair configure netrig's own "
+                   "stack; add --stack user (the kernel stack uses the host's interfaces)";
+        }
+        return std::nullopt;
+    }
+    return "--stack user is not built yet: netrig's own stack arrives with the user-stack "
+           "issues (see the README's feature table); use --stack kernel";
+}
+
+}  // namespace netrig::cli

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+// cli: the flags every tool shares to choose a stack and a link (DESIGN.md "cli"), parsed into a
+// plain struct. Tools read the struct; they never see CLI11.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "base/result.hpp"
+
+namespace netrig::cli {
+
+/// Which socket implementation a tool runs on.
+enum class stack_kind { kernel, user };
+
+/// Which link the user stack runs over (`--link`).
+enum class link_kind { sim, tap, xdp };
+
+/// The parsed `--link` value: sim, tap:NAME or xdp:IFACE[:QUEUE].
+struct link_spec {
+    link_kind kind = link_kind::sim;
+    std::string name;         ///< TAP device or interface name; empty for sim.
+    std::uint32_t queue = 0;  ///< AF_XDP queue id.
+};
+
+/// All shared stack and link flags, with their defaults.
+struct stack_options {
+    stack_kind stack = stack_kind::kernel;
+    std::optional<link_spec> link;     ///< Only meaningful with --stack user.
+    std::optional<std::string> ip;     ///< A/P, e.g. 10.78.0.2/24.
+    std::optional<std::string> gateway;
+    std::optional<std::uint32_t> mtu;
+    std::optional<std::string> pcap;   ///< File to record the link to.
+    std::optional<std::string> impair; ///< Impairment list, e.g. loss=1%,delay=10ms.
+    std::uint64_t seed = 1;            ///< Seed of every random choice (sim link, impairments).
+};
+
+/// Parses "sim", "tap:NAME" or "xdp:IFACE[:QUEUE]". Returns an error message in plain words.
+[[nodiscard]] result<link_spec, std::string> parse_link_spec(const std::string& text);
+
+/// Adds --stack, --link, --ip, --gateway, --mtu, --pcap, --impair and --seed to `app`, writing
+/// into `out`. Flag syntax is validated by CLI11 (bad values exit with status 2).
+void add_stack_options(CLI::App& app, stack_options& out);
+
+/// Checks that the chosen combination exists in this build. Returns a plain-words reason when a
+/// flag was accepted but its feature is not built yet, or when flags contradict each other.
+[[nodiscard]] std::optional<std::string> unsupported_reason(const stack_options& options);
+
+}  // namespace netrig::cli

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+#include "cli/stack_options.hpp"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace netrig::cli {
+namespace {
+
+TEST(parse_link_spec, accepts_the_three_forms) {
+    EXPECT_EQ(parse_link_spec("sim")->kind, link_kind::sim);
+    const auto tap = parse_link_spec("tap:tap0");
+    ASSERT_TRUE(tap.has_value());
+    EXPECT_EQ(tap->kind, link_kind::tap);
+    EXPECT_EQ(tap->name, "tap0");
+    const auto xdp = parse_link_spec("xdp:veth1:3");
+    ASSERT_TRUE(xdp.has_value());
+    EXPECT_EQ(xdp->kind, link_kind::xdp);
+    EXPECT_EQ(xdp->name, "veth1");
+    EXPECT_EQ(xdp->queue, 3U);
+    EXPECT_EQ(parse_link_spec("xdp:eth0")->queue, 0U);
+}
+
+TEST(parse_link_spec, rejects_malformed_values_with_a_reason) {
+    for (const char* bad : {"", "tap", "tap:", "ring:x", "xdp:eth0:", "xdp:eth0:q",
+                            "xdp:eth0:-1", "tap:a/b", "tap:sixteen_chars_xx", "SIM"}) {
+        const auto r = parse_link_spec(bad);
+        EXPECT_FALSE(r.has_value()) << bad;
+        if (!r) {
+            EXPECT_FALSE(r.error().empty()) << bad;
+        }
+    }
+}
+
+TEST(stack_options, flags_parse_into_the_struct) {
+    CLI::App app;
+    stack_options opts;
+    add_stack_options(app, opts);
+    std::vector<std::string> args{"--seed",   "9",       "--mtu", "9000", "--link",
+                                  "tap:tap7", "--stack", "user",  "--ip", "10.78.0.2/24"};
+    std::reverse(args.begin(), args.end());  // CLI11 parses a reversed vector.
+    app.parse(args);
+    EXPECT_EQ(opts.stack, stack_kind::user);
+    ASSERT_TRUE(opts.link.has_value());
+    EXPECT_EQ(opts.link->name, "tap7");
+    EXPECT_EQ(opts.mtu.value(), 9000U);
+    EXPECT_EQ(opts.seed, 9U);
+    EXPECT_EQ(opts.ip.value(), "10.78.0.2/24");
+}
+
+TEST(stack_options, bad_values_are_parse_errors) {
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"--stack", "bsd"}, {"--mtu", "20"}, {"--link", "wifi:0"},
+          {"--gateway", "10.0.0.300"}, {"--seed", "x"}}) {
+        CLI::App app;
+        stack_options opts;
+        add_stack_options(app, opts);
+        auto reversed = args;
+        std::reverse(reversed.begin(), reversed.end());
+        EXPECT_THROW(app.parse(reversed), CLI::ParseError) << args[0] << " " << args[1];
+    }
+}
+
+TEST(stack_options, contradictions_and_unbuilt_features_are_explained) {
+    stack_options kernel_with_link;
+    kernel_with_link.link = link_spec{.kind = link_kind::sim};
+    const auto why = unsupported_reason(kernel_with_link);
+    ASSERT_TRUE(why.has_value());
+    EXPECT_NE(why->find("--stack user"), std::string::npos);
+    EXPECT_FALSE(unsupported_reason(stack_options{}).has_value());
+}
+
+}  // namespace
+}  // namespace netrig::cli
