@@ -133,4 +133,13 @@ result<void, std::error_code> set_congestion_option(int fd, std::string_view nam
     return {};
 }
 
+std::error_code closed_error() { return make_error_code(errc::closed); }
+
+std::error_code wait_error(std::error_code ec) {
+    if (ec == std::errc::bad_file_descriptor) {
+        return closed_error();
+    }
+    return ec;
+}
+
 }  // namespace netrig::net::kernel

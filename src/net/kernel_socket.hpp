@@ -71,4 +71,12 @@ private:
 /// The net error for the current errno.
 [[nodiscard]] std::error_code last_error();
 
+/// errc::closed, the error of any operation on a socket closed by its owner.
+[[nodiscard]] std::error_code closed_error();
+
+/// Maps the error of a runtime fd wait: a wait that ends because the socket was closed
+/// meanwhile (forget_fd reports bad_file_descriptor) becomes errc::closed; cancellation and
+/// other errors pass through unchanged.
+[[nodiscard]] std::error_code wait_error(std::error_code ec);
+
 }  // namespace netrig::net::kernel

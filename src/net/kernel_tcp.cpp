@@ -19,17 +19,6 @@
 namespace netrig::net::kernel {
 namespace {
 
-std::error_code closed_error() { return make_error_code(errc::closed); }
-
-// A wait that ends because the socket was closed meanwhile (forget_fd) reports our "closed";
-// cancellation and other errors pass through unchanged.
-std::error_code wait_error(std::error_code ec) {
-    if (ec == std::errc::bad_file_descriptor) {
-        return closed_error();
-    }
-    return ec;
-}
-
 class kernel_tcp_stream final : public tcp_stream_impl {
 public:
     explicit kernel_tcp_stream(socket_fd fd) : fd_(std::move(fd)) {}
