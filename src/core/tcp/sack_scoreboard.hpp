@@ -42,8 +42,9 @@ public:
     /// Forgets everything; the scoreboard now starts at snd_una.
     void reset(wire::seq32 snd_una);
     /// Processes an ACK: drops what snd_una now covers, then merges each valid block. Invalid
-    /// blocks are ignored (RFC 2018 §4 / RFC 6675 §5.1 : empty or inverted blocks, blocks not
-    /// above snd_una such as D-SACK (RFC 2883), blocks longer than 2^30).
+    /// blocks are ignored: empty or inverted ones (RFC 2018 §3 edges), those at or below
+    /// snd_una such as D-SACK (RFC 2883 §4; a block straddling snd_una keeps its upper part),
+    /// and those longer than 2^30 bytes.
     /// Returns the number of bytes that became SACKed by this ACK.
     std::uint32_t on_ack(wire::seq32 snd_una, std::span<const seq_range> blocks);
     /// As on_ack() above, and also ignores blocks ending after snd_nxt (data never sent).
@@ -81,6 +82,7 @@ public:
     [[nodiscard]] std::optional<wire::seq32> highest_sacked() const;
 
 private:
+    std::uint32_t accept(seq_range block);
     std::uint32_t insert(seq_range block);
     void trim_below(wire::seq32 snd_una);
 

@@ -59,12 +59,16 @@ private:
     std::uint32_t mss_;
     std::uint32_t cwnd_;
     std::uint32_t ssthresh_;
-    double cwnd_frac_ = 0;          // sub-byte growth carried between ACKs
+    double cwnd_frac_ = 0;          // sub-byte growth carried between ACKs, in [0, 1)
     double w_max_ = 0;              // segments
-    double cwnd_prior_ = 0;         // segments: cwnd before the last reduction
+    double cwnd_prior_ = 0;         // segments: cwnd when ssthresh was last set
     double w_est_ = 0;              // segments
     double k_ = 0;                  // seconds
-    std::optional<instant> epoch_start_;  // start of the current congestion-avoidance epoch
+    double srtt_s_ = 0;             // smoothed RTT in seconds from ack_event::rtt samples
+    std::optional<instant> epoch_start_;  // t_epoch: start of the congestion-avoidance stage
+    instant last_ack_;              // last ACK seen in congestion avoidance
+    bool after_rto_ = false;        // RFC 9438 §4.8: first avoidance stage after a timeout
+    bool rto_pending_ = false;      // an RTO with no new ACK since: hold ssthresh on the next
 };
 
 }  // namespace netrig::core::tcp

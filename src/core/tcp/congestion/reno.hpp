@@ -43,6 +43,17 @@ private:
     std::uint32_t cwnd_;
     std::uint32_t ssthresh_;
     std::uint32_t bytes_acked_ = 0;  // RFC 3465 §2.1 byte counter for congestion avoidance
+    bool after_rto_ = false;         // slow start after a timeout: ABC limit L = 1*SMSS
+    bool rto_pending_ = false;       // an RTO with no new ACK since: hold ssthresh on the next
 };
+
+/// RFC 5681 §3.1 slow start with RFC 3465 appropriate byte counting, shared by reno and cubic:
+/// cwnd += min(bytes_acked, L) with L = 2*SMSS, or 1*SMSS right after a timeout, and not past
+/// ssthresh. Returns the new cwnd (at most cwnd_bytes_max).
+[[nodiscard]] std::uint32_t slow_start_cwnd(std::uint32_t cwnd, std::uint32_t ssthresh,
+                                            std::uint32_t bytes_acked, std::uint32_t mss,
+                                            bool after_rto);
+/// RFC 5681 eq. 4 / RFC 6582 §3.2 step 2: max(FlightSize / 2, 2*SMSS).
+[[nodiscard]] std::uint32_t halved_ssthresh(std::uint32_t bytes_in_flight, std::uint32_t mss);
 
 }  // namespace netrig::core::tcp
