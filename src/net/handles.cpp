@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "net/errc.hpp"
+#include "net/ping_socket.hpp"
 #include "net/ready_task.hpp"
 #include "net/tcp_listener.hpp"
 #include "net/tcp_stream.hpp"
@@ -312,6 +313,42 @@ result<std::size_t, std::error_code> udp_socket::recv_buffer() const {
 }
 
 void udp_socket::close() {
+    if (impl_) {
+        impl_->close();
+    }
+}
+
+// ---- ping_socket --------------------------------------------------------------------------
+
+ping_socket::ping_socket(std::unique_ptr<ping_socket_impl> impl) : impl_(std::move(impl)) {
+    NETRIG_ASSERT(impl_ != nullptr);
+}
+
+ping_socket::~ping_socket() { close(); }
+
+runtime::task<result<void, std::error_code>> ping_socket::send(wire::ipv4_address to,
+                                                              std::uint16_t seq, bytes payload) {
+    if (!is_open()) {
+        return closed_task<void>();
+    }
+    return impl_->send(to, seq, payload);
+}
+
+runtime::task<result<echo_reply, std::error_code>> ping_socket::recv(mut_bytes payload_buffer) {
+    if (!is_open()) {
+        return closed_task<echo_reply>();
+    }
+    return impl_->recv(payload_buffer);
+}
+
+result<std::uint16_t, std::error_code> ping_socket::ident() const {
+    if (!is_open()) {
+        return unexpected(closed_error());
+    }
+    return impl_->ident();
+}
+
+void ping_socket::close() {
     if (impl_) {
         impl_->close();
     }

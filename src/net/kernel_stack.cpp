@@ -8,6 +8,7 @@
 #include <cerrno>
 
 #include "net/errc.hpp"
+#include "net/kernel_ping.hpp"
 #include "net/kernel_socket.hpp"
 #include "net/kernel_tcp.hpp"
 #include "net/kernel_udp.hpp"
@@ -142,6 +143,10 @@ public:
         NETRIG_TRY_ASSIGN(socket_fd fd, kernel::open_socket(SOCK_DGRAM));
         NETRIG_TRY(bind_to(fd.get(), local));
         return kernel::make_udp_socket(std::move(fd));
+    }
+
+    result<ping_socket, std::error_code> open_ping() override {
+        return kernel::open_ping_socket(kernel::ping_mode::automatic);
     }
 
     [[nodiscard]] std::string_view name() const override { return "kernel"; }

@@ -10,6 +10,7 @@
 #include "base/result.hpp"
 #include "net/endpoint.hpp"
 #include "net/options.hpp"
+#include "net/ping_socket.hpp"
 #include "net/tcp_listener.hpp"
 #include "net/tcp_stream.hpp"
 #include "net/udp_socket.hpp"
@@ -55,6 +56,13 @@ public:
     /// Opens a UDP socket bound to local (port 0: the stack picks one).
     /// Errors: errc::address_in_use, errc::address_not_available, errc::permission_denied.
     [[nodiscard]] virtual result<udp_socket, std::error_code> bind_udp(endpoint local) = 0;
+
+    /// Opens an ICMP echo socket (see ping_socket). The kernel stack uses an unprivileged
+    /// SOCK_DGRAM ping socket, falling back to a raw socket as root.
+    /// Errors: errc::permission_denied (neither net.ipv4.ping_group_range allows this process's
+    /// group nor is the process root/CAP_NET_RAW; print ping_permission_hint with it, since the
+    /// code's own message is only "permission denied"), errc::no_buffer_space.
+    [[nodiscard]] virtual result<ping_socket, std::error_code> open_ping() = 0;
 
     /// A short name for reports: "kernel" or "user".
     [[nodiscard]] virtual std::string_view name() const = 0;
