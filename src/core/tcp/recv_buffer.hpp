@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+// core/tcp: the receive buffer: in-order data waiting for the application plus a bounded set of
+// out-of-order ranges (reassembly). Positions are 64-bit stream offsets (byte 0 = first data
+// byte after the peer's SYN), so nothing shifts when data is read; the connection maps them to
+// sequence numbers.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "base/bytes.hpp"
+
+namespace netrig::core::tcp {
+
+/// A received range [begin, end) of stream offsets held out of order.
+struct stream_range {
+    std::uint64_t begin = 0;  ///< first byte
+    std::uint64_t end = 0;    ///< one past the last byte
+    std::uint64_t stamp = 0;  ///< arrival order of the last segment that touched it (for SACK)
+};
+
+/// Receive ring of `capacity()` bytes measured from the first unread byte. Data can be stored
+/// anywhere in [read_pos, read_pos + capacity); data beyond is clipped (the peer overran the
+/// window). At most `ranges_max` disjoint out-of-order ranges are held; a segment that would
+/// need one more is dropped (it is not acknowledged, so the peer sends it again).
+class recv_buffer {
+public:
+    /// Preconditions: 0 < initial_bytes <= max_bytes; ranges_max > 0.
+    recv_buffer(std::size_t initial_bytes, std::size_t max_bytes, std::size_t ranges_max);
+
+    /// Stores `data` that starts at stream offset `pos`. Preconditions: pos >= read_pos().
+    /// Returns how far the in-order end (ready_end()) advanced.
+    std::size_t insert(std::uint64_t pos, bytes data);
+    /// Copies in-order bytes to `out`; returns the count.
+    std::size_t read(mut_bytes out);
+    /// Raises the capacity (receive-window auto-tuning), up to max(). Never shrinks.
+    void grow(std::size_t capacity_bytes);
+
+    /// Offset of the first unread byte.
+    [[nodiscard]] std::uint64_t read_pos() const { return read_pos_; }
+    /// Offset just after the in-order data (RCV.NXT as a stream offset).
+    [[nodiscard]] std::uint64_t ready_end() const { return ready_end_; }
+    /// In-order bytes the application can read.
+    [[nodiscard]] std::size_t readable() const {
+        return static_cast<std::size_t>(ready_end_ - read_pos_);
+    }
+    /// Room after the in-order data: the most the receive window may offer.
+    [[nodiscard]] std::size_t free() const { return capacity_ - readable(); }
+    /// Current capacity (the buffer is allocated lazily, at the first insert).
+    [[nodiscard]] std::size_t capacity() const { return capacity_; }
+    /// The configured maximum capacity.
+    [[nodiscard]] std::size_t max() const { return max_; }
+    /// Out-of-order ranges, ascending. Invalidated by insert() and read().
+    [[nodiscard]] std::span<const stream_range> out_of_order() const { return ranges_; }
+
+private:
+    void copy_in(std::uint64_t pos, bytes data);
+    void ensure_storage();
+
+    std::vector<std::uint8_t> storage_;  // ring; index of offset p: (p - base_) % size
+    std::vector<stream_range> ranges_;   // reserved to ranges_max_ + 1 at construction
+    std::uint64_t base_ = 0;             // stream offset stored at storage_[0] (mod size)
+    std::uint64_t read_pos_ = 0;
+    std::uint64_t ready_end_ = 0;
+    std::uint64_t stamp_ = 0;
+    std::size_t capacity_;
+    std::size_t max_;
+    std::size_t ranges_max_;
+};
+
+}  // namespace netrig::core::tcp
