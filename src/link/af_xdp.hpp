@@ -23,6 +23,7 @@
 #include "base/result.hpp"
 #include "base/time.hpp"
 #include "link/device.hpp"
+#include "link/fill_then.hpp"
 #include "link/function_ref.hpp"
 
 namespace netrig::link {
@@ -129,14 +130,7 @@ public:
             NETRIG_ASSERT(dev_ != nullptr);
             af_xdp_device* dev = std::exchange(dev_, nullptr);
             mut_bytes buf = dev->tx_buffer(addr_, len);
-            if constexpr (std::is_void_v<decltype(fn(buf))>) {
-                std::forward<Fn>(fn)(buf);
-                dev->tx_submit(addr_, len);
-            } else {
-                decltype(auto) out = std::forward<Fn>(fn)(buf);
-                dev->tx_submit(addr_, len);
-                return out;
-            }
+            return fill_then(buf, std::forward<Fn>(fn), [&] { dev->tx_submit(addr_, len); });
         }
 
     private:

@@ -18,6 +18,7 @@
 #include "base/bytes.hpp"
 #include "base/time.hpp"
 #include "link/device.hpp"
+#include "link/fill_then.hpp"
 #include "link/frame_pool.hpp"
 #include "link/impairment.hpp"
 
@@ -54,14 +55,7 @@ public:
         decltype(auto) consume(std::size_t len, Fn&& fn) {
             NETRIG_ASSERT(len > 0 && len <= owner_->scratch_.size());
             mut_bytes buf = mut_bytes{owner_->scratch_}.first(len);
-            if constexpr (std::is_void_v<decltype(fn(buf))>) {
-                std::forward<Fn>(fn)(buf);
-                owner_->accept_tx(now_, buf);
-            } else {
-                decltype(auto) out = std::forward<Fn>(fn)(buf);
-                owner_->accept_tx(now_, buf);
-                return out;
-            }
+            return fill_then(buf, std::forward<Fn>(fn), [&] { owner_->accept_tx(now_, buf); });
         }
 
     private:

@@ -16,6 +16,7 @@
 #include "base/bytes.hpp"
 #include "base/time.hpp"
 #include "link/device.hpp"
+#include "link/fill_then.hpp"
 #include "link/frame_pool.hpp"
 #include "link/impairment.hpp"
 
@@ -55,14 +56,7 @@ public:
         template <class Fn>
         decltype(auto) consume(std::size_t len, Fn&& fn) {
             mut_bytes buf = port_->tx_buffer(len);
-            if constexpr (std::is_void_v<decltype(fn(buf))>) {
-                std::forward<Fn>(fn)(buf);
-                port_->send(now_, len);
-            } else {
-                decltype(auto) out = std::forward<Fn>(fn)(buf);
-                port_->send(now_, len);
-                return out;
-            }
+            return fill_then(buf, std::forward<Fn>(fn), [&] { port_->send(now_, len); });
         }
 
     private:

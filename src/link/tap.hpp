@@ -18,6 +18,7 @@
 #include "base/result.hpp"
 #include "base/time.hpp"
 #include "link/device.hpp"
+#include "link/fill_then.hpp"
 
 namespace netrig::link {
 
@@ -93,14 +94,7 @@ public:
         template <class Fn>
         decltype(auto) consume(std::size_t len, Fn&& fn) {
             mut_bytes buf = dev_->tx_slot(len, vnet_);
-            if constexpr (std::is_void_v<decltype(fn(buf))>) {
-                std::forward<Fn>(fn)(buf);
-                dev_->tx_commit(len);
-            } else {
-                decltype(auto) out = std::forward<Fn>(fn)(buf);
-                dev_->tx_commit(len);
-                return out;
-            }
+            return fill_then(buf, std::forward<Fn>(fn), [&] { dev_->tx_commit(len); });
         }
 
     private:
