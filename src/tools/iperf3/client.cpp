@@ -17,6 +17,7 @@
 #include "runtime/timeout.hpp"
 #include "tools/iperf3/cookie.hpp"
 #include "tools/iperf3/engine.hpp"
+#include "tools/iperf3/interval_clock.hpp"
 #include "tools/iperf3/session.hpp"
 #include "tools/iperf3/udp_wire.hpp"
 
@@ -268,9 +269,8 @@ runtime::task<result<void, run_failure>> client_main(client_run& c, net::tcp_str
     test_state& t = c.t;
     bool running = false;
     bool ended = false;
-    instant last_tick{};
-    instant next_tick = instant::max();
-    const auto interval = c.o.output.interval;
+    detail::interval_clock clock(c.o.output.interval);
+    const auto report = [&](instant from, instant to) { c.rep.interval(t, from, to); };
     while (true) {
         const instant now = runtime::now();
         if (interrupted) {
@@ -279,35 +279,18 @@ runtime::task<result<void, run_failure>> client_main(client_run& c, net::tcp_str
                                                  detail::drain_until_closed(ch));
             if (running) {
                 end_test(t, now);
-                c.rep.interval(t, last_tick, now);
+                report(clock.last_tick(), now);
             }
             co_return unexpected(failure(make_error_code(errc::interrupted), ""));
         }
         if (running && !ended) {
-            if (t.omitting && now >= t.omit_end) {
-                if (interval.count() > 0 && now > last_tick) {
-                    c.rep.interval(t, last_tick, now);  // the last omitted interval
-                }
-                detail::end_omit(t);
-                t.start = now;
-                last_tick = now;
-                next_tick = interval.count() > 0 ? now + interval : instant::max();
-            }
-            if (now >= next_tick) {
-                c.rep.interval(t, last_tick, now);
-                last_tick = now;
-                next_tick += interval;
-            }
+            clock.advance(t, now, report);
             const bool time_up = t.params.time_s > 0 && !t.omitting &&
                                  now >= t.start + std::chrono::seconds{t.params.time_s};
             if (time_up || (!t.omitting && t.byte_or_block_limit_reached())) {
                 ended = true;
                 end_test(t, now);
-                const bool none_yet = last_tick == t.start;
-                if (interval.count() > 0 &&
-                    (none_yet || to_seconds(now - last_tick) > 0.1 * to_seconds(interval))) {
-                    c.rep.interval(t, last_tick, now);
-                }
+                clock.finish(t, now, report);
                 co_await detail::wait_senders_done(t, std::chrono::seconds{2});
                 auto w = co_await ch.send_state(state::test_end);
                 if (!w) {
@@ -317,7 +300,7 @@ runtime::task<result<void, run_failure>> client_main(client_run& c, net::tcp_str
         }
         duration wait = std::chrono::milliseconds{100};
         if (running && !ended) {
-            wait = std::min<duration>(wait, std::max<duration>(next_tick - now, duration{0}));
+            wait = std::min<duration>(wait, clock.until_next(now));
             if (t.params.num_bytes != 0 || t.params.block_count != 0) {
                 wait = std::min<duration>(wait, std::chrono::milliseconds{2});
             }
@@ -385,8 +368,7 @@ runtime::task<result<void, run_failure>> client_main(client_run& c, net::tcp_str
                     detail::begin_test(t, runtime::now());
                 }
                 running = true;
-                last_tick = t.start;
-                next_tick = interval.count() > 0 ? t.start + interval : instant::max();
+                clock.restart(t.start);
                 start_data(c, data);
                 break;
             case state::exchange_results: {
@@ -415,7 +397,7 @@ runtime::task<result<void, run_failure>> client_main(client_run& c, net::tcp_str
             case state::server_terminate:
                 if (running) {
                     end_test(t, runtime::now());
-                    c.rep.interval(t, last_tick, runtime::now());
+                    report(clock.last_tick(), runtime::now());
                 }
                 co_return unexpected(failure(make_error_code(errc::server_terminated), ""));
             default:

@@ -15,6 +15,7 @@
 #include "runtime/timeout.hpp"
 #include "tools/iperf3/cookie.hpp"
 #include "tools/iperf3/engine.hpp"
+#include "tools/iperf3/interval_clock.hpp"
 #include "tools/iperf3/session.hpp"
 #include "tools/iperf3/udp_wire.hpp"
 
@@ -376,9 +377,9 @@ runtime::task<result<void, run_failure>> run_test_body(server_test& st,
     }
     detail::begin_test(t, runtime::now());
     start_data(st, data);
-    const auto interval = st.sh.o.output.interval;
-    instant last_tick = t.start;
-    instant next_tick = interval.count() > 0 ? t.start + interval : instant::max();
+    detail::interval_clock clock(st.sh.o.output.interval);
+    clock.restart(t.start);
+    const auto report = [&](instant from, instant to) { st.rep.interval(t, from, to); };
     // create_server_timers: duration + omit + 40 s, after which the test is abandoned.
     const instant watchdog =
         t.params.time_s > 0
@@ -391,7 +392,7 @@ runtime::task<result<void, run_failure>> run_test_body(server_test& st,
             (void)co_await st.ch.send_state(state::server_terminate);
             if (!ended) {
                 end_test(t, now);
-                st.rep.interval(t, last_tick, now);
+                report(clock.last_tick(), now);
             }
             // iperf_got_sigend exits at once; waiting a moment for the client to read the
             // byte and close keeps it from seeing a reset data stream first.
@@ -403,24 +404,11 @@ runtime::task<result<void, run_failure>> run_test_body(server_test& st,
             co_return unexpected(failure(make_error_code(errc::timed_out), "running the test"));
         }
         if (!ended) {
-            if (t.omitting && now >= t.omit_end) {
-                if (interval.count() > 0 && now > last_tick) {
-                    st.rep.interval(t, last_tick, now);  // the last omitted interval
-                }
-                detail::end_omit(t);
-                t.start = now;
-                last_tick = now;
-                next_tick = interval.count() > 0 ? now + interval : instant::max();
-            }
-            if (now >= next_tick) {
-                st.rep.interval(t, last_tick, now);
-                last_tick = now;
-                next_tick += interval;
-            }
+            clock.advance(t, now, report);
         }
         duration wait = std::chrono::milliseconds{100};
         if (!ended) {
-            wait = std::min<duration>(wait, std::max<duration>(next_tick - now, duration{0}));
+            wait = std::min<duration>(wait, clock.until_next(now));
         }
         auto m = co_await runtime::with_timeout(wait, st.ch.next());
         if (!m) {
@@ -480,11 +468,7 @@ runtime::task<result<void, run_failure>> run_test_body(server_test& st,
                 }
                 ended = true;
                 end_test(t, now);
-                if (interval.count() > 0 &&
-                    (last_tick == t.start ||
-                     to_seconds(now - last_tick) > 0.1 * to_seconds(interval))) {
-                    st.rep.interval(t, last_tick, now);
-                }
+                clock.finish(t, now, report);
                 co_await detail::wait_senders_done(t, std::chrono::seconds{2});
                 data.cancel();
                 co_await data.join();
@@ -508,7 +492,7 @@ runtime::task<result<void, run_failure>> run_test_body(server_test& st,
             case state::client_terminate:
                 if (!ended) {
                     end_test(t, now);
-                    st.rep.interval(t, last_tick, now);
+                    report(clock.last_tick(), now);
                 }
                 st.rep.text("iperf3: the client has terminated\n");
                 co_return unexpected(failure(make_error_code(errc::client_terminated), ""));
