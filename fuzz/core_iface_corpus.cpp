@@ -36,41 +36,41 @@ int main(int argc, char** argv) {
     }
     const std::string dir = argv[1];
     const std::vector<std::uint8_t> small{1, 2, 3, 4, 5, 6, 7, 8};
-    const auto arp_request = testing::arp_frame(wire::mac_address::broadcast(),
-                                                {.operation = pkt::arp_request,
-                                                 .sender_hw = in::peer_mac,
-                                                 .sender_ip = in::peer_ip,
-                                                 .target_hw = {},
-                                                 .target_ip = in::our_ip});
-    const auto arp_reply = testing::arp_frame(in::our_mac, {.operation = pkt::arp_reply,
+    const auto arp_request =
+        testing::arp_frame(wire::mac_address::broadcast(), {.op = wire::arp::operation::request,
+                                                            .sender_hw = in::peer_mac,
+                                                            .sender_ip = in::peer_ip,
+                                                            .target_hw = {},
+                                                            .target_ip = in::our_ip});
+    const auto arp_reply = testing::arp_frame(in::our_mac, {.op = wire::arp::operation::reply,
                                                             .sender_hw = in::peer_mac,
                                                             .sender_ip = in::peer_ip,
                                                             .target_hw = in::our_mac,
                                                             .target_ip = in::our_ip});
-    const auto echo = in::from_peer(in::peer_header(pkt::proto_icmp),
+    const auto echo = in::from_peer(in::peer_header(wire::ipv4::protocol::icmp),
                                     testing::icmp_message(8, 0, 0x00010001, small));
-    const auto udp = in::from_peer(in::peer_header(pkt::proto_udp),
+    const auto udp = in::from_peer(in::peer_header(wire::ipv4::protocol::udp),
                                    testing::udp_datagram(in::peer_ip, in::our_ip, 4000, 7, small));
-    const auto closed = in::from_peer(in::peer_header(pkt::proto_udp),
-                                      testing::udp_datagram(in::peer_ip, in::our_ip, 4000, 99, small));
+    const auto closed =
+        in::from_peer(in::peer_header(wire::ipv4::protocol::udp),
+                      testing::udp_datagram(in::peer_ip, in::our_ip, 4000, 99, small));
     // The second fragment completing the pending reassembly.
     const std::vector<std::uint8_t> data(2000, 0x5a);
     const auto dgram = testing::udp_datagram(in::peer_ip, in::our_ip, 4000, 7, data);
-    auto h = in::peer_header(pkt::proto_udp);
+    auto h = in::peer_header(wire::ipv4::protocol::udp);
     h.frag_offset = 1480;
     const auto second = in::from_peer(h, bytes{dgram}.subspan(1480));
     // A port unreachable and a frag-needed about the client's datagram to 10.0.0.2:9.
-    auto quoted_h = in::peer_header(pkt::proto_udp);
+    auto quoted_h = in::peer_header(wire::ipv4::protocol::udp);
     quoted_h.source = in::our_ip;
     quoted_h.destination = in::peer_ip;
     const auto quoted = testing::ipv4_packet(
         quoted_h, testing::udp_datagram(in::our_ip, in::peer_ip, 50000, 9, small));
-    const auto unreachable = in::from_peer(
-        in::peer_header(pkt::proto_icmp),
-        testing::icmp_message(3, 3, 0, bytes{quoted}.first(28)));
-    const auto frag_needed = in::from_peer(
-        in::peer_header(pkt::proto_icmp),
-        testing::icmp_message(3, 4, 576, bytes{quoted}.first(28)));
+    const auto unreachable = in::from_peer(in::peer_header(wire::ipv4::protocol::icmp),
+                                           testing::icmp_message(3, 3, 0, bytes{quoted}.first(28)));
+    const auto frag_needed =
+        in::from_peer(in::peer_header(wire::ipv4::protocol::icmp),
+                      testing::icmp_message(3, 4, 576, bytes{quoted}.first(28)));
 
     std::vector<std::uint8_t> input;
     in::append(input, in::op_frame, arp_request);

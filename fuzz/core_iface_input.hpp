@@ -49,14 +49,14 @@ inline core::interface_config config() {
 }
 
 /// A frame from the peer to us carrying an IPv4 packet with header h and payload.
-inline std::vector<std::uint8_t> from_peer(core::pkt::ipv4_header h, bytes payload) {
-    return core::testing::eth_frame(our_mac, peer_mac, core::pkt::ethertype_ipv4,
+inline std::vector<std::uint8_t> from_peer(wire::ipv4::repr h, bytes payload) {
+    return core::testing::eth_frame(our_mac, peer_mac, wire::ethernet::ethertype::ipv4,
                                     core::testing::ipv4_packet(h, payload));
 }
 
 /// A default IPv4 header peer -> us.
-inline core::pkt::ipv4_header peer_header(std::uint8_t protocol) {
-    core::pkt::ipv4_header h;
+inline wire::ipv4::repr peer_header(std::uint8_t protocol) {
+    wire::ipv4::repr h;
     h.ident = 99;
     h.protocol = protocol;
     h.source = peer_ip;
@@ -68,7 +68,7 @@ inline core::pkt::ipv4_header peer_header(std::uint8_t protocol) {
 inline std::vector<std::uint8_t> first_fragment() {
     const std::vector<std::uint8_t> data(2000, 0x5a);
     const auto dgram = core::testing::udp_datagram(peer_ip, our_ip, 4000, 7, data);
-    auto h = peer_header(core::pkt::proto_udp);
+    auto h = peer_header(wire::ipv4::protocol::udp);
     h.more_frags = true;
     return from_peer(h, bytes{dgram}.first(1480));
 }

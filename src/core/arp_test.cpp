@@ -8,19 +8,18 @@ namespace {
 using arp_test = interface_test;
 
 TEST_F(arp_test, replies_to_a_request_for_our_address_and_learns_the_sender) {
-    iface->receive(at(0s), arp_frame(wire::mac_address::broadcast(),
-                                     {.operation = pkt::arp_request,
-                                      .sender_hw = peer_mac,
-                                      .sender_ip = peer_ip,
-                                      .target_hw = {},
-                                      .target_ip = our_ip}));
+    iface->receive(at(0s), arp_frame(wire::mac_address::broadcast(), {.op = arp::operation::request,
+                                                                      .sender_hw = peer_mac,
+                                                                      .sender_ip = peer_ip,
+                                                                      .target_hw = {},
+                                                                      .target_ip = our_ip}));
     const auto frames = out(at(0s));
     ASSERT_EQ(frames.size(), 1U);
     const auto d = decode(frames[0]);
     ASSERT_TRUE(d && d->arp);
     EXPECT_EQ(d->eth.destination, peer_mac);
     EXPECT_EQ(d->eth.source, our_mac);
-    EXPECT_EQ(d->arp->operation, pkt::arp_reply);
+    EXPECT_EQ(d->arp->op, arp::operation::reply);
     EXPECT_EQ(d->arp->sender_hw, our_mac);
     EXPECT_EQ(d->arp->sender_ip, our_ip);
     EXPECT_EQ(d->arp->target_hw, peer_mac);
@@ -34,12 +33,11 @@ TEST_F(arp_test, replies_to_a_request_for_our_address_and_learns_the_sender) {
 }
 
 TEST_F(arp_test, ignores_requests_for_other_addresses) {
-    iface->receive(at(0s), arp_frame(wire::mac_address::broadcast(),
-                                     {.operation = pkt::arp_request,
-                                      .sender_hw = peer_mac,
-                                      .sender_ip = peer_ip,
-                                      .target_hw = {},
-                                      .target_ip = {10, 0, 0, 9}}));
+    iface->receive(at(0s), arp_frame(wire::mac_address::broadcast(), {.op = arp::operation::request,
+                                                                      .sender_hw = peer_mac,
+                                                                      .sender_ip = peer_ip,
+                                                                      .target_hw = {},
+                                                                      .target_ip = {10, 0, 0, 9}}));
     EXPECT_TRUE(out(at(0s)).empty());
     EXPECT_EQ(drops(drop_reason::arp_not_for_us), 1U);
     EXPECT_EQ(iface->arp().find(peer_ip), nullptr);  // Not learnt: the request was not for us.
@@ -54,7 +52,7 @@ TEST_F(arp_test, sends_a_gratuitous_request_on_the_first_poll_only) {
     const auto d = decode(frames[0]);
     ASSERT_TRUE(d && d->arp);
     EXPECT_TRUE(d->eth.destination.is_broadcast());
-    EXPECT_EQ(d->arp->operation, pkt::arp_request);
+    EXPECT_EQ(d->arp->op, arp::operation::request);
     EXPECT_EQ(d->arp->sender_ip, our_ip);
     EXPECT_EQ(d->arp->target_ip, our_ip);
     EXPECT_TRUE(out(at(1s)).empty());
@@ -153,12 +151,11 @@ TEST_F(arp_test, a_reply_updates_an_existing_entry_even_when_not_for_us) {
     learn_peer(at(0s));
     const wire::mac_address moved{{0x02, 0, 0, 0, 0, 0x22}};
     // A gratuitous announcement by the peer (target = itself): RFC 826 merge updates it.
-    iface->receive(at(1s), arp_frame(wire::mac_address::broadcast(),
-                                     {.operation = pkt::arp_request,
-                                      .sender_hw = moved,
-                                      .sender_ip = peer_ip,
-                                      .target_hw = {},
-                                      .target_ip = peer_ip}));
+    iface->receive(at(1s), arp_frame(wire::mac_address::broadcast(), {.op = arp::operation::request,
+                                                                      .sender_hw = moved,
+                                                                      .sender_ip = peer_ip,
+                                                                      .target_hw = {},
+                                                                      .target_ip = peer_ip}));
     EXPECT_EQ(iface->arp().find(peer_ip)->mac, moved);
     EXPECT_TRUE(out(at(1s)).empty());
 }
@@ -176,15 +173,15 @@ class arp_hostile_test : public interface_test,
 
 TEST_P(arp_hostile_test, is_dropped_and_counted_by_reason) {
     const hostile_case& c = GetParam();
-    frame f = arp_frame(wire::mac_address::broadcast(), {.operation = pkt::arp_request,
+    frame f = arp_frame(wire::mac_address::broadcast(), {.op = arp::operation::request,
                                                          .sender_hw = peer_mac,
                                                          .sender_ip = peer_ip,
                                                          .target_hw = {},
                                                          .target_ip = our_ip});
     if (c.truncate_to != 0) {
-        f.resize(pkt::eth_header_len + c.truncate_to);
+        f.resize(ethernet::min_header_len + c.truncate_to);
     } else {
-        f[pkt::eth_header_len + c.offset] = c.value;
+        f[ethernet::min_header_len + c.offset] = c.value;
     }
     iface->receive(at(0s), f);
     EXPECT_TRUE(out(at(0s)).empty());

@@ -18,11 +18,13 @@ namespace netrig::core {
     X(arp_bad_operation) X(arp_bad_sender) X(arp_not_for_us) X(arp_cache_full)             \
     X(arp_queue_full) X(arp_unresolved)                                                     \
     X(ipv4_truncated) X(ipv4_bad_version) X(ipv4_bad_header_len) X(ipv4_bad_total_len)      \
-    X(ipv4_bad_checksum) X(ipv4_bad_source) X(ipv4_not_for_us) X(ipv4_ttl_zero)             \
-    X(ipv4_unknown_protocol) X(ipv4_no_route) X(ipv4_too_long) X(tx_queue_full)        \
+    X(ipv4_bad_checksum) X(ipv4_bad_option) X(ipv4_reserved_flag) X(ipv4_bad_source)        \
+    X(ipv4_not_for_us) X(ipv4_ttl_zero)                                                     \
+    X(ipv4_unknown_protocol) X(ipv4_no_route) X(ipv4_too_long) X(tx_queue_full)             \
     X(reasm_evicted) X(reasm_bytes_limit) X(reasm_timeout) X(reasm_overlap)                 \
     X(reasm_duplicate) X(reasm_too_many_fragments) X(reasm_bad_length)                      \
-    X(icmp_truncated) X(icmp_bad_checksum) X(icmp_unknown_type) X(icmp_rate_limited)        \
+    X(icmp_truncated) X(icmp_bad_checksum) X(icmp_unknown_type) X(icmp_bad_code)            \
+    X(icmp_rate_limited)                                                                    \
     X(icmp_echo_to_broadcast) X(icmp_error_no_socket) X(icmp_bad_quote) X(ping_no_socket)   \
     X(ping_queue_full)                                                                      \
     X(udp_truncated) X(udp_bad_length) X(udp_bad_checksum) X(udp_no_socket)                 \

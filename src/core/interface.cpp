@@ -4,15 +4,27 @@
 
 #include <algorithm>
 
+#include "core/parse_drops.hpp"
 #include "wire/checksum.hpp"
+#include "wire/ethernet.hpp"
 
 namespace netrig::core {
 
 namespace {
+namespace ethernet = wire::ethernet;
+namespace ipv4 = wire::ipv4;
+namespace arp = wire::arp;
+
 // RFC 791: total length is 16 bits, so a datagram carries at most 65535 - 20 payload bytes.
-constexpr std::size_t ipv4_payload_max = 65535 - pkt::ipv4_header_len;
-// RFC 894: an Ethernet frame's payload is the IPv4 datagram, at most the MTU.
-constexpr std::size_t frame_overhead = pkt::eth_header_len;
+constexpr std::size_t ipv4_payload_max = 65535 - ipv4::min_header_len;
+// RFC 894: an Ethernet frame's payload is the IPv4 datagram, at most the MTU. We send and
+// accept untagged frames only.
+constexpr std::size_t frame_overhead = ethernet::min_header_len;
+
+wire::checksum_policy rx_policy(const checksum_offload& offload) {
+    // The device verified the checksums (CHECKSUM_UNNECESSARY): do not do it again.
+    return offload.rx_verify ? wire::checksum_policy::skip : wire::checksum_policy::compute;
+}
 }  // namespace
 
 interface::interface(const interface_config& config, rng& random)
@@ -45,22 +57,28 @@ void interface::receive(instant now, bytes frame) {
     last_now_ = std::max(last_now_, now);
     counters_.count(stat::rx_frames);
     counters_.count(stat::rx_bytes, frame.size());
-    auto eth = pkt::parse_eth(frame);
+    auto eth = ethernet::view::parse(frame);
     if (!eth) {
-        counters_.drop(eth.error());
+        counters_.drop(eth_drop(eth.error()));
         return;
     }
-    if (eth->destination != config_.mac && !eth->destination.is_broadcast()) {
+    const wire::mac_address destination = eth->destination();
+    if (destination != config_.mac && !destination.is_broadcast()) {
         counters_.drop(drop_reason::eth_not_for_us);
         return;
     }
-    const bytes payload = frame.subspan(pkt::eth_header_len);
-    switch (eth->ethertype) {
-        case pkt::ethertype_arp:
-            handle_arp(now, payload);
+    // This host is on no VLAN: an 802.1Q-tagged frame is for a VLAN interface we do not have
+    // (as on Linux without a VLAN device), so it is an unknown type here, as it always was.
+    if (eth->has_vlan()) {
+        counters_.drop(drop_reason::eth_unknown_type);
+        return;
+    }
+    switch (eth->ethertype()) {
+        case ethernet::ethertype::arp:
+            handle_arp(now, eth->payload());
             return;
-        case pkt::ethertype_ipv4:
-            handle_ipv4(now, payload);
+        case ethernet::ethertype::ipv4:
+            handle_ipv4(now, eth->payload());
             return;
         default:
             counters_.drop(drop_reason::eth_unknown_type);
@@ -74,9 +92,15 @@ bool interface::is_our_destination(wire::ipv4_address a) const {
 }
 
 void interface::handle_arp(instant now, bytes payload) {
-    auto p = pkt::parse_arp(payload);
+    auto v = arp::view::parse(payload);
+    if (!v) {
+        counters_.drop(arp_view_drop(v.error(), payload));
+        return;
+    }
+    auto p = arp::repr::parse(*v);
     if (!p) {
-        counters_.drop(p.error());
+        // RFC 826 knows request and reply; RARP and InARP operations are not ours to answer.
+        counters_.drop(drop_reason::arp_bad_operation);
         return;
     }
     const wire::ipv4_address ours = config_.address.address;
@@ -114,22 +138,30 @@ void interface::handle_arp(instant now, bytes payload) {
             counters_.count(stat::arp_learned);
         }
     }
-    if (p->operation == pkt::arp_request) {
+    if (p->op == arp::operation::request) {
         // RFC 826: swap sender and target, put our addresses in the sender fields, reply
         // directly (unicast) to the requester.
-        send_arp(pkt::arp_reply, p->sender_hw, p->sender_hw, p->sender_ip);
+        send_arp(arp::operation::reply, p->sender_hw, p->sender_hw, p->sender_ip);
         counters_.count(stat::arp_replies_sent);
     }
 }
 
 void interface::handle_ipv4(instant now, bytes packet) {
-    auto parsed = pkt::parse_ipv4(packet, !config_.checksum.rx_verify);
-    if (!parsed) {
-        counters_.drop(parsed.error());
+    auto v = ipv4::view::parse(packet);
+    if (!v) {
+        counters_.drop(ipv4_drop(v.error(), packet));
         return;
     }
-    pkt::ipv4_header h = *parsed;
-    const bytes payload = packet.subspan(h.header_len, h.total_len - h.header_len);
+    // RFC 1122 §3.2.1.2: "A host MUST verify the IP header checksum on every received datagram
+    // and silently discard every datagram that has a bad checksum." (repr::parse does, unless
+    // the device already did.)
+    auto parsed = ipv4::repr::parse(*v, rx_policy(config_.checksum));
+    if (!parsed) {
+        counters_.drop(ipv4_drop(parsed.error(), packet));
+        return;
+    }
+    ipv4::repr& h = *parsed;
+    const bytes payload = v->payload();
     // RFC 1122 §3.2.1.3: a source that is a broadcast or multicast address MUST be discarded.
     if (h.source.is_broadcast() || h.source.is_multicast() ||
         (config_.address.prefix_len < 31 && h.source == config_.address.broadcast() &&
@@ -149,7 +181,7 @@ void interface::handle_ipv4(instant now, bytes packet) {
         counters_.drop(drop_reason::ipv4_ttl_zero);
         return;
     }
-    if (!h.is_fragment()) {
+    if (!h.more_frags && h.frag_offset == 0) {
         deliver_ipv4(now, h, payload);
         return;
     }
@@ -168,21 +200,24 @@ void interface::handle_ipv4(instant now, bytes packet) {
     }
     if (*done) {
         counters_.count(stat::reasm_completed);
+        // The reassembled datagram as one unfragmented datagram; its options are not kept
+        // (an ICMP error about it quotes a plain 20-byte header).
         h.more_frags = false;
         h.frag_offset = 0;
-        h.header_len = pkt::ipv4_header_len;
-        h.total_len = static_cast<std::uint16_t>(pkt::ipv4_header_len + (*done)->size());
+        h.set_options({});
+        NETRIG_ASSERT((*done)->size() <= ipv4_payload_max);
+        h.payload_len = static_cast<std::uint16_t>((*done)->size());
         deliver_ipv4(now, h, **done);
     }
 }
 
-void interface::deliver_ipv4(instant now, const pkt::ipv4_header& h, bytes payload) {
+void interface::deliver_ipv4(instant now, const ipv4::repr& h, bytes payload) {
     counters_.count(stat::ipv4_delivered);
     switch (h.protocol) {
-        case pkt::proto_icmp:
+        case ipv4::protocol::icmp:
             handle_icmp(now, h, payload);
             return;
-        case pkt::proto_udp:
+        case ipv4::protocol::udp:
             handle_udp(now, h, payload);
             return;
         default:
@@ -200,22 +235,24 @@ std::uint16_t interface::path_mtu(instant now, wire::ipv4_address destination) c
     return learnt ? std::min(*learnt, config_.mtu) : config_.mtu;
 }
 
-void interface::send_arp(std::uint16_t operation, wire::mac_address eth_destination,
+void interface::send_arp(arp::operation op, wire::mac_address eth_destination,
                          wire::mac_address target_hw, wire::ipv4_address target_ip) {
-    auto buf = tx_.reserve(pkt::eth_header_len + pkt::arp_len);
+    auto buf = tx_.reserve(ethernet::min_header_len + arp::repr::buffer_len());
     if (!buf) {
         counters_.drop(drop_reason::tx_queue_full);
         return;
     }
-    pkt::emit_eth(*buf, {.destination = eth_destination,
-                         .source = config_.mac,
-                         .ethertype = pkt::ethertype_arp});
-    pkt::emit_arp(buf->subspan(pkt::eth_header_len),
-                  {.operation = operation,
-                   .sender_hw = config_.mac,
-                   .sender_ip = config_.address.address,
-                   .target_hw = target_hw,
-                   .target_ip = target_ip});
+    const ethernet::repr eth{.destination = eth_destination,
+                             .source = config_.mac,
+                             .ethertype = ethernet::ethertype::arp,
+                             .vlan = std::nullopt};
+    eth.emit(*buf);
+    const arp::repr a{.op = op,
+                      .sender_hw = config_.mac,
+                      .sender_ip = config_.address.address,
+                      .target_hw = target_hw,
+                      .target_ip = target_ip};
+    a.emit(buf->subspan(ethernet::min_header_len));
     tx_.commit();
 }
 
@@ -263,7 +300,7 @@ result<void, errc> interface::send_ipv4(instant now, wire::ipv4_address destinat
 
     const std::size_t mtu = path_mtu(now, destination);
     // RFC 791 §3.2 "Fragmentation": every fragment but the last carries a multiple of 8 bytes.
-    const std::size_t room = mtu - pkt::ipv4_header_len;
+    const std::size_t room = mtu - ipv4::min_header_len;
     const std::size_t chunk = room & ~std::size_t{7};
     const std::size_t nfrags =
         l4.size() <= room ? 1 : (l4.size() + chunk - 1) / chunk;
@@ -282,7 +319,7 @@ result<void, errc> interface::send_ipv4(instant now, wire::ipv4_address destinat
             // request, so traffic to a live neighbour never stalls on re-resolution.
             if (entry->expires - now <= config_.limits.arp_refresh_window &&
                 entry->next_request <= now) {
-                send_arp(pkt::arp_request, entry->mac, wire::mac_address{}, next_hop);
+                send_arp(arp::operation::request, entry->mac, wire::mac_address{}, next_hop);
                 counters_.count(stat::arp_requests_sent);
                 entry->next_request = now + config_.limits.arp_retry_interval;
             }
@@ -307,7 +344,7 @@ result<void, errc> interface::send_ipv4(instant now, wire::ipv4_address destinat
                 counters_.drop(drop_reason::arp_cache_full);
                 return unexpected(errc::would_block);
             }
-            send_arp(pkt::arp_request, wire::mac_address::broadcast(), wire::mac_address{},
+            send_arp(arp::operation::request, wire::mac_address::broadcast(), wire::mac_address{},
                      next_hop);
             counters_.count(stat::arp_requests_sent);
             entry->requests_sent = 1;
@@ -315,29 +352,32 @@ result<void, errc> interface::send_ipv4(instant now, wire::ipv4_address destinat
         }
     }
 
-    const std::uint16_t ident = next_ident_++;
+    const ethernet::repr eth{.destination = eth_destination,
+                             .source = config_.mac,
+                             .ethertype = ethernet::ethertype::ipv4,
+                             .vlan = std::nullopt};
+    ipv4::repr ip{.source = config_.address.address,
+                  .destination = destination,
+                  .protocol = protocol,
+                  .ttl = config_.limits.ttl,
+                  .ident = next_ident_++};
     std::size_t offset = 0;
     for (std::size_t i = 0; i < nfrags; ++i) {
         const std::size_t len = nfrags == 1 ? l4.size() : std::min(chunk, l4.size() - offset);
-        const std::size_t frame_len = pkt::eth_header_len + pkt::ipv4_header_len + len;
+        const std::size_t frame_len = ethernet::min_header_len + ipv4::min_header_len + len;
         auto buf = resolved ? tx_.reserve(frame_len) : pending_.reserve(next_hop, frame_len);
         NETRIG_ASSERT(buf.has_value());  // Capacity was checked above.
-        pkt::emit_eth(*buf, {.destination = eth_destination,
-                             .source = config_.mac,
-                             .ethertype = pkt::ethertype_ipv4});
-        pkt::emit_ipv4(buf->subspan(pkt::eth_header_len),
-                       {.total_len = static_cast<std::uint16_t>(pkt::ipv4_header_len + len),
-                        .ident = ident,
-                        .more_frags = offset + len < l4.size(),
-                        .frag_offset = static_cast<std::uint16_t>(offset),
-                        .ttl = config_.limits.ttl,
-                        .protocol = protocol,
-                        .source = config_.address.address,
-                        .destination = destination});
+        eth.emit(*buf);
+        // RFC 791 §3.2: every fragment carries the whole header with MF set but on the last
+        // and its data's offset in the original datagram.
+        ip.payload_len = static_cast<std::uint16_t>(len);
+        ip.more_frags = offset + len < l4.size();
+        ip.frag_offset = static_cast<std::uint16_t>(offset);
+        const mut_bytes packet = buf->subspan(ethernet::min_header_len);
+        ip.emit(packet);
         const auto data = l4.subspan(offset, len);
         std::copy(data.begin(), data.end(),
-                  buf->begin() + static_cast<std::ptrdiff_t>(pkt::eth_header_len +
-                                                             pkt::ipv4_header_len));
+                  packet.begin() + static_cast<std::ptrdiff_t>(ipv4::min_header_len));
         if (resolved) {
             tx_.commit();
         }
@@ -359,7 +399,7 @@ void interface::on_poll_start(instant now) {
         announce_pending_ = false;
         // RFC 5227 §3 / RFC 826: a gratuitous request (sender = target = our address)
         // announces our binding and refreshes stale neighbour caches.
-        send_arp(pkt::arp_request, wire::mac_address::broadcast(), wire::mac_address{},
+        send_arp(arp::operation::request, wire::mac_address::broadcast(), wire::mac_address{},
                  config_.address.address);
         counters_.count(stat::arp_gratuitous_sent);
     }
@@ -373,7 +413,8 @@ void interface::on_poll_start(instant now) {
             e.requests_sent = 0xff;  // Marked for erase_if below.
             return;
         }
-        send_arp(pkt::arp_request, wire::mac_address::broadcast(), wire::mac_address{}, e.ip);
+        send_arp(arp::operation::request, wire::mac_address::broadcast(), wire::mac_address{},
+                 e.ip);
         counters_.count(stat::arp_requests_sent);
         ++e.requests_sent;
         e.next_request = now + config_.limits.arp_retry_interval;

@@ -29,11 +29,12 @@
 #include "core/datagram_queue.hpp"
 #include "core/error.hpp"
 #include "core/frame_ring.hpp"
-#include "core/packet.hpp"
 #include "core/pmtu_cache.hpp"
 #include "core/reassembly.hpp"
 #include "core/sockets.hpp"
 #include "core/token_bucket.hpp"
+#include "wire/arp.hpp"
+#include "wire/ipv4.hpp"
 
 namespace netrig::core {
 
@@ -212,19 +213,20 @@ private:
     // Receive path.
     void handle_arp(instant now, bytes payload);
     void handle_ipv4(instant now, bytes packet);
-    void deliver_ipv4(instant now, const pkt::ipv4_header& h, bytes payload);
-    void handle_icmp(instant now, const pkt::ipv4_header& h, bytes payload);
-    void handle_icmp_error(instant now, const pkt::ipv4_header& h, bytes payload);
-    void handle_udp(instant now, const pkt::ipv4_header& h, bytes payload);
+    void deliver_ipv4(instant now, const wire::ipv4::repr& h, bytes payload);
+    void handle_icmp(instant now, const wire::ipv4::repr& h, bytes payload);
+    void handle_icmp_error(instant now, const wire::ipv4::repr& h, std::uint8_t type,
+                           std::uint8_t code, std::uint16_t next_hop_mtu, bytes quote);
+    void handle_udp(instant now, const wire::ipv4::repr& h, bytes payload);
     [[nodiscard]] bool is_our_destination(wire::ipv4_address a) const;
 
     // Transmit path.
     result<void, errc> send_ipv4(instant now, wire::ipv4_address destination,
                                  std::uint8_t protocol, bytes l4);
-    void send_arp(std::uint16_t operation, wire::mac_address eth_destination,
+    void send_arp(wire::arp::operation op, wire::mac_address eth_destination,
                   wire::mac_address target_hw, wire::ipv4_address target_ip);
-    void send_icmp_error(instant now, const pkt::ipv4_header& h, bytes payload, std::uint8_t type,
-                         std::uint8_t code);
+    void send_dest_unreachable(instant now, const wire::ipv4::repr& h, bytes payload,
+                               std::uint8_t code);
     void release_pending(wire::ipv4_address next_hop, wire::mac_address mac);
     void on_poll_start(instant now);
     void on_poll_end();

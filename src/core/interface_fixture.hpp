@@ -46,28 +46,28 @@ protected:
     std::vector<frame> out(instant now) { return drain(*iface, now); }
 
     /// An IPv4 frame from the peer to us carrying payload.
-    static frame from_peer(pkt::ipv4_header h, bytes payload) {
-        return eth_frame(our_mac, peer_mac, pkt::ethertype_ipv4, ipv4_packet(h, payload));
+    static frame from_peer(ipv4::repr h, bytes payload) {
+        return eth_frame(our_mac, peer_mac, ethernet::ethertype::ipv4, ipv4_packet(h, payload));
     }
     /// A default header peer -> us.
-    static pkt::ipv4_header peer_header(std::uint8_t protocol) {
-        return {.ident = 77, .ttl = 64, .protocol = protocol, .source = peer_ip,
-                .destination = our_ip};
+    static ipv4::repr peer_header(std::uint8_t protocol) {
+        return {
+            .source = peer_ip, .destination = our_ip, .protocol = protocol, .ttl = 64, .ident = 77};
     }
     /// Teaches the interface the peer's MAC with an ARP request from the peer (and eats the
     /// reply).
     void learn_peer(instant now) {
-        iface->receive(now, arp_frame(wire::mac_address::broadcast(),
-                                      {.operation = pkt::arp_request,
-                                       .sender_hw = peer_mac,
-                                       .sender_ip = peer_ip,
-                                       .target_hw = {},
-                                       .target_ip = our_ip}));
+        iface->receive(now,
+                       arp_frame(wire::mac_address::broadcast(), {.op = arp::operation::request,
+                                                                  .sender_hw = peer_mac,
+                                                                  .sender_ip = peer_ip,
+                                                                  .target_hw = {},
+                                                                  .target_ip = our_ip}));
         ASSERT_EQ(out(now).size(), 1U);
     }
     /// An ARP reply from host (ip, mac) to us.
     static frame arp_reply_from(wire::ipv4_address ip, wire::mac_address mac) {
-        return arp_frame(our_mac, {.operation = pkt::arp_reply,
+        return arp_frame(our_mac, {.op = arp::operation::reply,
                                    .sender_hw = mac,
                                    .sender_ip = ip,
                                    .target_hw = our_mac,

@@ -3,16 +3,24 @@
 #include <algorithm>
 
 #include "core/interface.hpp"
-#include "wire/checksum.hpp"
+#include "core/parse_drops.hpp"
+#include "wire/icmpv4.hpp"
+#include "wire/udp.hpp"
 
 namespace netrig::core {
 
 namespace {
+namespace icmpv4 = wire::icmpv4;
+namespace ipv4 = wire::ipv4;
+namespace udp = wire::udp;
+
 // RFC 6335 §6: the dynamic (ephemeral) port range.
 constexpr std::uint32_t ephemeral_first = 49152;
 constexpr std::uint32_t ephemeral_count = 65536 - ephemeral_first;
 // RFC 768 + RFC 791: 65535 - 20 (IPv4 header) - 8 (UDP header).
-constexpr std::size_t udp_payload_max = 65535 - pkt::ipv4_header_len - pkt::udp_header_len;
+constexpr std::size_t udp_payload_max = 65535 - ipv4::min_header_len - udp::header_len;
+// RFC 792 + RFC 791: 65535 - 20 (IPv4 header) - 8 (ICMP header).
+constexpr std::size_t echo_payload_max = 65535 - ipv4::min_header_len - icmpv4::header_len;
 
 std::error_code err(errc e) { return make_error_code(e); }
 }  // namespace
@@ -152,13 +160,15 @@ result<void, std::error_code> interface::udp_send_to(instant now, udp_handle h, 
     if (s->local.port == 0) {
         NETRIG_TRY(udp_bind(h, {}));
     }
-    const std::size_t len = pkt::udp_header_len + payload.size();
-    const mut_bytes dgram{scratch_.data(), len};
-    std::copy(payload.begin(), payload.end(),
-              dgram.begin() + static_cast<std::ptrdiff_t>(pkt::udp_header_len));
-    pkt::emit_udp(dgram, config_.address.address, to.address, s->local.port, to.port,
-                  config_.checksum.tx_fill);
-    auto sent = send_ipv4(now, to.address, pkt::proto_udp, dgram);
+    const udp::repr d{
+        .source_port = s->local.port, .destination_port = to.port, .payload = payload};
+    const mut_bytes dgram{scratch_.data(), d.buffer_len()};
+    // With tx_fill the device completes the checksum from the pseudo-header sum we leave in
+    // the field (Linux CHECKSUM_PARTIAL); otherwise it is computed here (0 sent as 0xffff).
+    d.emit(dgram, config_.address.address, to.address,
+           config_.checksum.tx_fill ? wire::checksum_policy::pseudo_header_only
+                                    : wire::checksum_policy::compute);
+    auto sent = send_ipv4(now, to.address, ipv4::protocol::udp, dgram);
     if (!sent) {
         return unexpected(err(sent.error()));
     }
@@ -230,10 +240,19 @@ void interface::udp_close(udp_handle h) {
     s->event_pending = false;
 }
 
-void interface::handle_udp(instant now, const pkt::ipv4_header& h, bytes payload) {
-    auto d = pkt::parse_udp(payload, h.source, h.destination, !config_.checksum.rx_verify);
+void interface::handle_udp(instant now, const ipv4::repr& h, bytes payload) {
+    auto v = udp::view::parse(payload);
+    if (!v) {
+        counters_.drop(udp_drop(v.error(), payload));
+        return;
+    }
+    // RFC 768: a zero checksum means none was sent; repr::parse verifies any other unless the
+    // device did.
+    auto d = udp::repr::parse(
+        *v, h.source, h.destination,
+        config_.checksum.rx_verify ? wire::checksum_policy::skip : wire::checksum_policy::compute);
     if (!d) {
-        counters_.drop(d.error());
+        counters_.drop(udp_drop(d.error(), payload));
         return;
     }
     const udp_endpoint from{h.source, d->source_port};
@@ -266,8 +285,7 @@ void interface::handle_udp(instant now, const pkt::ipv4_header& h, bytes payload
     counters_.drop(drop_reason::udp_no_socket);
     // RFC 1122 §4.1.3.1: "If a datagram arrives addressed to a UDP port for which there is no
     // pending LISTEN call, UDP SHOULD send an ICMP Port Unreachable message."
-    send_icmp_error(now, h, payload, pkt::icmp_type::dest_unreachable,
-                    pkt::icmp_code::port_unreachable);
+    send_dest_unreachable(now, h, payload, icmpv4::unreachable::port);
 }
 
 // --------------------------------------------------------------------------------- ping
@@ -315,20 +333,13 @@ result<void, std::error_code> interface::ping_send(instant now, ping_handle h,
     if (s == nullptr) {
         return unexpected(err(errc::invalid_handle));
     }
-    if (payload.size() > 65535 - pkt::ipv4_header_len - pkt::icmp_header_len) {
+    if (payload.size() > echo_payload_max) {
         return unexpected(err(errc::message_too_long));
     }
-    const std::size_t len = pkt::icmp_header_len + payload.size();
-    const mut_bytes msg{scratch_.data(), len};
-    store_u8(msg, 0, pkt::icmp_type::echo_request);
-    store_u8(msg, 1, 0);
-    store_be16(msg, 2, 0);
-    store_be16(msg, 4, s->ident);
-    store_be16(msg, 6, seq);
-    std::copy(payload.begin(), payload.end(),
-              msg.begin() + static_cast<std::ptrdiff_t>(pkt::icmp_header_len));
-    store_be16(msg, 2, wire::internet_checksum(msg));
-    auto sent = send_ipv4(now, to, pkt::proto_icmp, msg);
+    const icmpv4::repr request = icmpv4::make_echo_request(s->ident, seq, payload);
+    const mut_bytes msg{scratch_.data(), request.buffer_len()};
+    request.emit(msg);
+    auto sent = send_ipv4(now, to, ipv4::protocol::icmp, msg);
     if (!sent) {
         return unexpected(err(sent.error()));
     }

@@ -9,20 +9,20 @@ namespace {
 using ipv4_test = interface_test;
 
 frame echo_request(std::uint16_t ident, std::uint16_t seq, bytes data) {
-    return icmp_message(pkt::icmp_type::echo_request, 0,
+    return icmp_message(type_byte(icmpv4::message_type::echo_request), 0,
                         (std::uint32_t{ident} << 16U) | seq, data);
 }
 
 /// Splits an IPv4 payload into fragments of at most `chunk` bytes (a multiple of 8), as frames
 /// from the peer.
-std::vector<frame> fragments_from_peer(pkt::ipv4_header h, bytes payload, std::size_t chunk) {
+std::vector<frame> fragments_from_peer(ipv4::repr h, bytes payload, std::size_t chunk) {
     std::vector<frame> out;
     for (std::size_t off = 0; off < payload.size(); off += chunk) {
         const std::size_t len = std::min(chunk, payload.size() - off);
-        pkt::ipv4_header f = h;
+        ipv4::repr f = h;
         f.frag_offset = static_cast<std::uint16_t>(off);
         f.more_frags = off + len < payload.size();
-        out.push_back(eth_frame(our_mac, peer_mac, pkt::ethertype_ipv4,
+        out.push_back(eth_frame(our_mac, peer_mac, ethernet::ethertype::ipv4,
                                 ipv4_packet(f, payload.subspan(off, len))));
     }
     return out;
@@ -44,10 +44,10 @@ TEST_P(ipv4_validation_test, drops_and_counts_by_reason) {
     const mutation& m = GetParam();
     learn_peer(at(0s));
     const std::uint8_t data[] = {1, 2, 3, 4};
-    frame f = from_peer(peer_header(pkt::proto_icmp), echo_request(1, 1, data));
-    const mut_bytes ip = mut_bytes{f}.subspan(pkt::eth_header_len);
+    frame f = from_peer(peer_header(ipv4::protocol::icmp), echo_request(1, 1, data));
+    const mut_bytes ip = mut_bytes{f}.subspan(ethernet::min_header_len);
     if (m.truncate_ip_to != 0) {
-        f.resize(pkt::eth_header_len + m.truncate_ip_to);
+        f.resize(ethernet::min_header_len + m.truncate_ip_to);
     } else {
         ip[m.offset] = m.value;
         if (m.fix_checksum) {
@@ -79,7 +79,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST_F(ipv4_test, accepts_ttl_one_and_replies_with_our_ttl) {
     learn_peer(at(0s));
-    auto h = peer_header(pkt::proto_icmp);
+    auto h = peer_header(ipv4::protocol::icmp);
     h.ttl = 1;  // RFC 1122 §3.2.1.7: must not be discarded for TTL < 2.
     const std::uint8_t data[] = {9};
     iface->receive(at(1s), from_peer(h, echo_request(1, 1, data)));
@@ -90,7 +90,7 @@ TEST_F(ipv4_test, accepts_ttl_one_and_replies_with_our_ttl) {
 
 TEST_F(ipv4_test, frames_for_another_mac_or_unknown_ethertype_are_dropped) {
     const std::uint8_t data[] = {1};
-    frame f = from_peer(peer_header(pkt::proto_icmp), echo_request(1, 1, data));
+    frame f = from_peer(peer_header(ipv4::protocol::icmp), echo_request(1, 1, data));
     f[5] = 0x77;  // Another host's MAC.
     iface->receive(at(0s), f);
     EXPECT_EQ(drops(drop_reason::eth_not_for_us), 1U);
@@ -136,7 +136,7 @@ TEST_F(ipv4_test, reassembles_a_5000_byte_echo_and_fragments_the_reply) {
         data[i] = static_cast<std::uint8_t>(i * 7);
     }
     const frame request = echo_request(0x1234, 5, data);
-    auto frags = fragments_from_peer(peer_header(pkt::proto_icmp), request, 1480);
+    auto frags = fragments_from_peer(peer_header(ipv4::protocol::icmp), request, 1480);
     ASSERT_EQ(frags.size(), 4U);
     // Out of order on purpose: reassembly must not depend on arrival order.
     std::swap(frags[0], frags[3]);
@@ -159,14 +159,14 @@ TEST_F(ipv4_test, reassembles_a_5000_byte_echo_and_fragments_the_reply) {
         reply.insert(reply.end(), d->ip_payload.begin(), d->ip_payload.end());
     }
     ASSERT_EQ(reply.size(), request.size());
-    EXPECT_EQ(reply[0], pkt::icmp_type::echo_reply);
+    EXPECT_EQ(reply[0], type_byte(icmpv4::message_type::echo_reply));
     EXPECT_EQ(wire::internet_checksum(reply), 0);
     EXPECT_TRUE(std::equal(reply.begin() + 4, reply.end(), request.begin() + 4));
 }
 
 TEST_F(ipv4_test, reassembly_times_out_after_30_seconds) {
     const std::vector<std::uint8_t> data(3000, 0xab);
-    auto frags = fragments_from_peer(peer_header(pkt::proto_udp), data, 1480);
+    auto frags = fragments_from_peer(peer_header(ipv4::protocol::udp), data, 1480);
     iface->receive(at(0s), frags[0]);
     EXPECT_EQ(iface->reassembly().in_flight(), 1U);
     EXPECT_EQ(iface->next_deadline(), at(30s));
@@ -183,7 +183,7 @@ TEST_F(ipv4_test, overlapping_fragments_discard_the_datagram) {
     learn_peer(at(0s));
     const std::uint8_t data[] = {1};
     const frame request = echo_request(1, 1, std::vector<std::uint8_t>(3000, 1));
-    auto h = peer_header(pkt::proto_icmp);
+    auto h = peer_header(ipv4::protocol::icmp);
     h.more_frags = true;
     iface->receive(at(1s), from_peer(h, bytes{request}.first(1480)));
     h.frag_offset = 1472;  // Overlaps the first by 8 bytes.
@@ -207,7 +207,7 @@ TEST_F(ipv4_test, endless_fragments_keep_memory_bounded) {
     cfg.limits.reasm_datagrams_max = 4;
     cfg.limits.reasm_bytes_max = 8000;
     make();
-    auto h = peer_header(pkt::proto_udp);
+    auto h = peer_header(ipv4::protocol::udp);
     h.more_frags = true;
     const std::vector<std::uint8_t> chunk(1480, 0x55);
     for (std::uint32_t i = 0; i < 10000; ++i) {
@@ -241,7 +241,7 @@ TEST_F(ipv4_test, endless_fragments_keep_memory_bounded) {
 }
 
 TEST_F(ipv4_test, fragment_beyond_65535_bytes_is_rejected) {
-    auto h = peer_header(pkt::proto_udp);
+    auto h = peer_header(ipv4::protocol::udp);
     h.more_frags = false;
     h.frag_offset = 65528;
     const std::vector<std::uint8_t> chunk(16, 1);

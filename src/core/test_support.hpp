@@ -11,8 +11,12 @@
 #include "base/bytes.hpp"
 #include "base/time.hpp"
 #include "core/interface.hpp"
-#include "core/packet.hpp"
+#include "wire/arp.hpp"
 #include "wire/checksum.hpp"
+#include "wire/ethernet.hpp"
+#include "wire/icmpv4.hpp"
+#include "wire/ipv4.hpp"
+#include "wire/udp.hpp"
 
 namespace netrig::core::testing {
 
@@ -34,28 +38,42 @@ inline std::vector<frame> drain(interface& iface, instant now) {
     }
 }
 
+namespace ethernet = wire::ethernet;
+namespace arp = wire::arp;
+namespace ipv4 = wire::ipv4;
+namespace icmpv4 = wire::icmpv4;
+namespace udp = wire::udp;
+
+/// The type byte of an ICMP message type, for comparing with raw bytes.
+[[nodiscard]] constexpr std::uint8_t type_byte(icmpv4::message_type t) {
+    return static_cast<std::uint8_t>(t);
+}
+
 /// An Ethernet frame around payload.
 inline frame eth_frame(wire::mac_address destination, wire::mac_address source,
                        std::uint16_t ethertype, bytes payload) {
-    frame f(pkt::eth_header_len + payload.size());
-    pkt::emit_eth(f, {.destination = destination, .source = source, .ethertype = ethertype});
-    std::copy(payload.begin(), payload.end(), f.begin() + pkt::eth_header_len);
+    frame f(ethernet::min_header_len + payload.size());
+    const ethernet::repr h{
+        .destination = destination, .source = source, .ethertype = ethertype, .vlan = std::nullopt};
+    h.emit(f);
+    std::copy(payload.begin(), payload.end(), f.begin() + ethernet::min_header_len);
     return f;
 }
 
 /// An ARP frame (Ethernet destination given separately from the ARP target hardware address).
-inline frame arp_frame(wire::mac_address eth_destination, const pkt::arp_packet& p) {
-    std::vector<std::uint8_t> a(pkt::arp_len);
-    pkt::emit_arp(a, p);
-    return eth_frame(eth_destination, p.sender_hw, pkt::ethertype_arp, a);
+inline frame arp_frame(wire::mac_address eth_destination, const arp::repr& p) {
+    std::vector<std::uint8_t> a(arp::repr::buffer_len());
+    p.emit(a);
+    return eth_frame(eth_destination, p.sender_hw, ethernet::ethertype::arp, a);
 }
 
-/// An IPv4 packet: header h (total_len filled in, no options) then payload.
-inline frame ipv4_packet(pkt::ipv4_header h, bytes payload) {
-    frame p(pkt::ipv4_header_len + payload.size());
-    h.total_len = static_cast<std::uint16_t>(p.size());
-    pkt::emit_ipv4(p, h);
-    std::copy(payload.begin(), payload.end(), p.begin() + pkt::ipv4_header_len);
+/// An IPv4 packet: header h (payload_len filled in, options kept) then payload.
+inline frame ipv4_packet(ipv4::repr h, bytes payload) {
+    h.payload_len = static_cast<std::uint16_t>(payload.size());
+    frame p(h.buffer_len());
+    h.emit(p);
+    std::copy(payload.begin(), payload.end(),
+              p.begin() + static_cast<std::ptrdiff_t>(h.header_len()));
     return p;
 }
 
@@ -63,52 +81,66 @@ inline frame ipv4_packet(pkt::ipv4_header h, bytes payload) {
 inline frame udp_datagram(wire::ipv4_address source, wire::ipv4_address destination,
                           std::uint16_t source_port, std::uint16_t destination_port,
                           bytes payload) {
-    frame d(pkt::udp_header_len + payload.size());
-    std::copy(payload.begin(), payload.end(), d.begin() + pkt::udp_header_len);
-    pkt::emit_udp(d, source, destination, source_port, destination_port, false);
+    const udp::repr r{
+        .source_port = source_port, .destination_port = destination_port, .payload = payload};
+    frame d(r.buffer_len());
+    r.emit(d, source, destination);
     return d;
 }
 
-/// An ICMP message: type, code, 4 bytes rest-of-header, body, with a correct checksum.
+/// An ICMP message: type, code, 4 bytes rest-of-header, body, with a correct checksum. Written
+/// by hand (not with icmpv4::repr) so that tests can send types and codes wire rejects.
 inline frame icmp_message(std::uint8_t type, std::uint8_t code, std::uint32_t rest, bytes body) {
-    frame m(pkt::icmp_header_len + body.size());
-    m[0] = type;
-    m[1] = code;
-    store_be32(m, 4, rest);
-    std::copy(body.begin(), body.end(), m.begin() + pkt::icmp_header_len);
-    store_be16(m, 2, wire::internet_checksum(m));
+    frame m(icmpv4::header_len + body.size());
+    m[icmpv4::field::type] = type;
+    m[icmpv4::field::code] = code;
+    store_be32(m, icmpv4::field::ident, rest);
+    std::copy(body.begin(), body.end(), m.begin() + icmpv4::header_len);
+    store_be16(m, icmpv4::field::checksum, wire::internet_checksum(m));
     return m;
 }
 
 /// A decoded frame, for assertions.
 struct decoded {
-    pkt::eth_header eth;                  ///< always present
-    std::optional<pkt::arp_packet> arp;   ///< if ARP
-    std::optional<pkt::ipv4_header> ip;   ///< if IPv4 (checksum verified)
+    // Fully qualified: a member named arp must not change what "arp" means in the class.
+    wire::ethernet::repr eth;             ///< always present
+    std::optional<wire::arp::repr> arp;   ///< if ARP
+    std::optional<wire::ipv4::repr> ip;   ///< if IPv4 (checksum verified)
     frame ip_payload;                     ///< IPv4 payload
 };
 
 /// Decodes an Ethernet frame built by the interface. Returns nullopt if malformed.
 inline std::optional<decoded> decode(bytes f) {
-    auto eth = pkt::parse_eth(f);
+    auto ev = ethernet::view::parse(f);
+    if (!ev) {
+        return std::nullopt;
+    }
+    auto eth = ethernet::repr::parse(*ev);
     if (!eth) {
         return std::nullopt;
     }
     decoded d{.eth = *eth, .arp = {}, .ip = {}, .ip_payload = {}};
-    const bytes rest = f.subspan(pkt::eth_header_len);
-    if (eth->ethertype == pkt::ethertype_arp) {
-        auto a = pkt::parse_arp(rest);
+    if (eth->ethertype == ethernet::ethertype::arp) {
+        auto av = arp::view::parse(ev->payload());
+        if (!av) {
+            return std::nullopt;
+        }
+        auto a = arp::repr::parse(*av);
         if (!a) {
             return std::nullopt;
         }
         d.arp = *a;
-    } else if (eth->ethertype == pkt::ethertype_ipv4) {
-        auto h = pkt::parse_ipv4(rest, true);
+    } else if (eth->ethertype == ethernet::ethertype::ipv4) {
+        auto iv = ipv4::view::parse(ev->payload());
+        if (!iv) {
+            return std::nullopt;
+        }
+        auto h = ipv4::repr::parse(*iv);
         if (!h) {
             return std::nullopt;
         }
         d.ip = *h;
-        const bytes pl = rest.subspan(h->header_len, h->total_len - h->header_len);
+        const bytes pl = iv->payload();
         d.ip_payload.assign(pl.begin(), pl.end());
     }
     return d;

@@ -15,7 +15,7 @@ TEST_F(udp_test, bound_socket_receives_and_sends) {
     ASSERT_TRUE(iface->udp_bind(*sock, {{}, 5000}));
     EXPECT_FALSE(iface->udp_readiness(*sock).readable);
     const std::uint8_t data[] = {'h', 'i', '!'};
-    iface->receive(at(1s), from_peer(peer_header(pkt::proto_udp),
+    iface->receive(at(1s), from_peer(peer_header(ipv4::protocol::udp),
                                      udp_datagram(peer_ip, our_ip, 6000, 5000, data)));
     EXPECT_TRUE(iface->udp_readiness(*sock).readable);
     std::uint8_t buf[64];
@@ -33,9 +33,11 @@ TEST_F(udp_test, bound_socket_receives_and_sends) {
     ASSERT_EQ(frames.size(), 1U);
     const auto d = decode(frames[0]);
     ASSERT_TRUE(d && d->ip);
-    EXPECT_EQ(d->ip->protocol, pkt::proto_udp);
+    EXPECT_EQ(d->ip->protocol, ipv4::protocol::udp);
     EXPECT_FALSE(d->ip->dont_frag);
-    const auto u = pkt::parse_udp(d->ip_payload, our_ip, peer_ip, true);  // Checksum verifies.
+    const auto uv = udp::view::parse(d->ip_payload);
+    ASSERT_TRUE(uv);
+    const auto u = udp::repr::parse(*uv, our_ip, peer_ip);  // Checksum verifies.
     ASSERT_TRUE(u);
     EXPECT_NE(load_be16(d->ip_payload, 6), 0);
     EXPECT_EQ(u->source_port, 5000);
@@ -47,7 +49,7 @@ TEST_F(udp_test, truncates_to_the_callers_buffer_and_reports_the_full_length) {
     auto sock = iface->udp_open();
     ASSERT_TRUE(iface->udp_bind(*sock, {{}, 5000}));
     const std::vector<std::uint8_t> data(100, 7);
-    iface->receive(at(0s), from_peer(peer_header(pkt::proto_udp),
+    iface->receive(at(0s), from_peer(peer_header(ipv4::protocol::udp),
                                      udp_datagram(peer_ip, our_ip, 6000, 5000, data)));
     std::uint8_t buf[10];
     const auto r = iface->udp_recv_from(*sock, buf);
@@ -66,11 +68,11 @@ TEST_F(udp_test, connected_socket_sends_to_its_peer_and_filters_sources) {
     ASSERT_TRUE(local);
     EXPECT_GE(local->port, 49152);  // connect() bound an ephemeral port.
     const std::uint8_t data[] = {1};
-    iface->receive(at(1s), from_peer(peer_header(pkt::proto_udp),
+    iface->receive(at(1s), from_peer(peer_header(ipv4::protocol::udp),
                                      udp_datagram(peer_ip, our_ip, 6001, local->port, data)));
     EXPECT_EQ(drops(drop_reason::udp_no_socket), 1U);
     EXPECT_FALSE(iface->udp_readiness(*sock).readable);
-    iface->receive(at(1s), from_peer(peer_header(pkt::proto_udp),
+    iface->receive(at(1s), from_peer(peer_header(ipv4::protocol::udp),
                                      udp_datagram(peer_ip, our_ip, 6000, local->port, data)));
     EXPECT_TRUE(iface->udp_readiness(*sock).readable);
     out(at(1s));
@@ -88,7 +90,7 @@ TEST_F(udp_test, receive_queue_is_bounded_in_count_and_bytes) {
     ASSERT_TRUE(iface->udp_bind(*sock, {{}, 5000}));
     const std::uint8_t small[] = {1};
     for (int i = 0; i < 6; ++i) {
-        iface->receive(at(0s), from_peer(peer_header(pkt::proto_udp),
+        iface->receive(at(0s), from_peer(peer_header(ipv4::protocol::udp),
                                          udp_datagram(peer_ip, our_ip, 6000, 5000, small)));
     }
     EXPECT_EQ(drops(drop_reason::udp_queue_full_count), 2U);
@@ -98,7 +100,7 @@ TEST_F(udp_test, receive_queue_is_bounded_in_count_and_bytes) {
     }
     const std::vector<std::uint8_t> big(1400, 2);
     for (int i = 0; i < 3; ++i) {
-        iface->receive(at(0s), from_peer(peer_header(pkt::proto_udp),
+        iface->receive(at(0s), from_peer(peer_header(ipv4::protocol::udp),
                                          udp_datagram(peer_ip, our_ip, 6000, 5000, big)));
     }
     EXPECT_EQ(drops(drop_reason::udp_queue_full_bytes), 1U);
@@ -117,17 +119,17 @@ TEST_F(udp_test, zero_checksum_is_accepted_and_a_bad_one_dropped) {
     const std::uint8_t data[] = {1, 2, 3};
     frame d = udp_datagram(peer_ip, our_ip, 6000, 5000, data);
     store_be16(d, 6, 0);  // RFC 768: no checksum.
-    iface->receive(at(0s), from_peer(peer_header(pkt::proto_udp), d));
+    iface->receive(at(0s), from_peer(peer_header(ipv4::protocol::udp), d));
     EXPECT_TRUE(iface->udp_readiness(*sock).readable);
     d = udp_datagram(peer_ip, our_ip, 6000, 5000, data);
     d[8] ^= 0x01U;
-    iface->receive(at(0s), from_peer(peer_header(pkt::proto_udp), d));
+    iface->receive(at(0s), from_peer(peer_header(ipv4::protocol::udp), d));
     EXPECT_EQ(drops(drop_reason::udp_bad_checksum), 1U);
     d = udp_datagram(peer_ip, our_ip, 6000, 5000, data);
     store_be16(d, 4, 200);  // Length beyond the IP payload.
-    iface->receive(at(0s), from_peer(peer_header(pkt::proto_udp), d));
+    iface->receive(at(0s), from_peer(peer_header(ipv4::protocol::udp), d));
     EXPECT_EQ(drops(drop_reason::udp_bad_length), 1U);
-    iface->receive(at(0s), from_peer(peer_header(pkt::proto_udp), bytes{d}.first(5)));
+    iface->receive(at(0s), from_peer(peer_header(ipv4::protocol::udp), bytes{d}.first(5)));
     EXPECT_EQ(drops(drop_reason::udp_truncated), 1U);
 }
 
@@ -141,7 +143,7 @@ TEST_F(udp_test, checksum_offload_writes_the_pseudo_header_sum) {
     const auto frames = out(at(0s));
     const auto d = decode(frames.at(0));
     EXPECT_EQ(load_be16(d->ip_payload, 6),
-              wire::ipv4_pseudo_header_sum(our_ip, peer_ip, pkt::proto_udp, 11));
+              wire::ipv4_pseudo_header_sum(our_ip, peer_ip, ipv4::protocol::udp, 11));
 }
 
 TEST_F(udp_test, ephemeral_ports_are_deterministic_by_seed) {
@@ -196,7 +198,7 @@ TEST_F(udp_test, events_report_each_changed_socket_once) {
     ASSERT_TRUE(iface->udp_bind(*b, {{}, 5001}));
     const std::uint8_t data[] = {1};
     for (int i = 0; i < 3; ++i) {
-        iface->receive(at(0s), from_peer(peer_header(pkt::proto_udp),
+        iface->receive(at(0s), from_peer(peer_header(ipv4::protocol::udp),
                                          udp_datagram(peer_ip, our_ip, 6000, 5000, data)));
     }
     std::vector<socket_event> events;
