@@ -155,7 +155,7 @@ int with_pcap(Device& dev, bool pcap, Fn&& fn) {
     }
     const std::string path = "/tmp/netrig_link_bench_" + std::to_string(::getpid()) + ".pcap";
     auto s = nl::pcap_sink::open(
-        path, {.realtime_base = nl::realtime_base_now(now_instant()), .ring_frames = 4096});
+        path, {.realtime_base = nl::realtime_base_now(now_instant())});
     if (!s) {
         std::fprintf(stderr, "pcap: %s\n", s.error().message().c_str());
         return 1;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Tests of pcap recording: a sim run read back with libpcap (and tshark when installed), and
-// drop counting when the ring is tiny.
+// Tests of pcap recording: a sim run read back with libpcap (and tshark when installed), every
+// frame and nanosecond timestamp of a long wrapping run, snap length, drop counting when the
+// ring is tiny, and open errors.
 #include "link/pcap_recorder.hpp"
 
 #include <gtest/gtest.h>
@@ -11,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "link/sim_network.hpp"
@@ -25,6 +27,7 @@ namespace {
 
 struct record {
     std::int64_t at_ns;
+    std::uint32_t len;  // original length
     std::vector<std::uint8_t> data;
 };
 
@@ -41,7 +44,7 @@ std::vector<record> read_back(const std::string& path) {
     pcap_pkthdr* h = nullptr;
     const u_char* d = nullptr;
     while (pcap_next_ex(p, &h, &d) == 1) {
-        out.push_back({h->ts.tv_sec * 1'000'000'000LL + h->ts.tv_usec,
+        out.push_back({h->ts.tv_sec * 1'000'000'000LL + h->ts.tv_usec, h->len,
                        std::vector<std::uint8_t>(d, d + h->caplen)});
     }
     pcap_close(p);
@@ -126,7 +129,7 @@ TEST(pcap_recorder, records_receive_side) {
 
 TEST(pcap_recorder, tiny_ring_drops_and_counts_never_blocks) {
     const std::string path = temp_path("tiny");
-    auto sink = nl::pcap_sink::open(path, {.ring_frames = 2});
+    auto sink = nl::pcap_sink::open(path, {.ring_bytes = 4096});
     ASSERT_TRUE(sink);
     std::vector<std::uint8_t> frame(1500, 0xab);
     int refused = 0;
@@ -140,6 +143,101 @@ TEST(pcap_recorder, tiny_ring_drops_and_counts_never_blocks) {
     EXPECT_EQ(c.written + c.dropped, c.offered);
     EXPECT_EQ(read_back(path).size(), c.written);
     std::remove(path.c_str());
+}
+
+// A frame whose bytes and length derive from its index, so the read-back can check each one.
+std::vector<std::uint8_t> numbered_frame(std::size_t i) {
+    std::vector<std::uint8_t> f(60 + (i * 7919) % 1455);
+    for (std::size_t k = 0; k < f.size(); ++k) {
+        f[k] = static_cast<std::uint8_t>(i * 31 + k);
+    }
+    return f;
+}
+
+TEST(pcap_recorder, long_run_wraps_the_ring_and_keeps_every_frame_and_ns_timestamp) {
+    const std::string path = temp_path("wrap");
+    // 64 KiB of ring: 20000 frames of 60..1514 bytes (15 MB) wrap it hundreds of times.
+    const std::int64_t base = 1'700'000'000'123'456'789LL;
+    auto sink = nl::pcap_sink::open(path, {.realtime_base = base, .ring_bytes = 65536});
+    ASSERT_TRUE(sink) << sink.error().message();
+    EXPECT_EQ((*sink)->ring_bytes(), 65536U);
+    constexpr std::size_t frames = 20000;
+    std::uint64_t refused = 0;
+    for (std::size_t i = 0; i < frames; ++i) {
+        const auto f = numbered_frame(i);
+        // Odd nanoseconds: a microsecond file or a lost fraction would show.
+        const instant at{std::chrono::nanoseconds(static_cast<std::int64_t>(i) * 1'000'003)};
+        while (!(*sink)->offer(at, f)) {
+            ++refused;  // full: let the writer catch up, then retry the same frame
+            std::this_thread::sleep_for(std::chrono::microseconds(50));
+        }
+    }
+    const nl::pcap_counts c = (*sink)->close();
+    EXPECT_EQ(c.offered, frames + refused);
+    EXPECT_EQ(c.dropped, refused);
+    EXPECT_EQ(c.written, frames);
+    EXPECT_EQ(c.failed, 0U);
+
+    const auto recs = read_back(path);
+    ASSERT_EQ(recs.size(), frames);
+    for (std::size_t i = 0; i < frames; ++i) {
+        const auto f = numbered_frame(i);
+        ASSERT_EQ(recs[i].at_ns, base + static_cast<std::int64_t>(i) * 1'000'003) << i;
+        ASSERT_EQ(recs[i].len, f.size()) << i;
+        ASSERT_EQ(recs[i].data, f) << i;
+    }
+    std::remove(path.c_str());
+}
+
+TEST(pcap_recorder, snap_length_cuts_frames_and_keeps_the_original_length) {
+    const std::string path = temp_path("snap");
+    auto sink = nl::pcap_sink::open(path, {.snap_bytes = 100});
+    ASSERT_TRUE(sink);
+    const auto big = numbered_frame(3);
+    std::vector<std::uint8_t> small(60, 0x11);
+    EXPECT_TRUE((*sink)->offer(instant{}, big));
+    EXPECT_TRUE((*sink)->offer(instant{}, small));
+    EXPECT_EQ((*sink)->close().written, 2U);
+
+    char err[PCAP_ERRBUF_SIZE];
+    pcap_t* p =
+        pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, err);
+    ASSERT_NE(p, nullptr) << err;
+    EXPECT_EQ(pcap_snapshot(p), 100);
+    pcap_close(p);
+    const auto recs = read_back(path);
+    ASSERT_EQ(recs.size(), 2U);
+    EXPECT_EQ(recs[0].len, big.size());
+    EXPECT_EQ(recs[0].data, std::vector<std::uint8_t>(big.begin(), big.begin() + 100));
+    EXPECT_EQ(recs[1].len, 60U);
+    EXPECT_EQ(recs[1].data, small);
+    std::remove(path.c_str());
+}
+
+TEST(pcap_recorder, offers_after_close_are_dropped_and_counted) {
+    const std::string path = temp_path("closed");
+    auto sink = nl::pcap_sink::open(path, {});
+    ASSERT_TRUE(sink);
+    std::vector<std::uint8_t> frame(64, 1);
+    EXPECT_TRUE((*sink)->offer(instant{}, frame));
+    (void)(*sink)->close();
+    EXPECT_FALSE((*sink)->offer(instant{}, frame));
+    const nl::pcap_counts c = (*sink)->close();
+    EXPECT_EQ(c.offered, 2U);
+    EXPECT_EQ(c.written, 1U);
+    EXPECT_EQ(c.dropped, 1U);
+    EXPECT_EQ(read_back(path).size(), 1U);
+    std::remove(path.c_str());
+}
+
+TEST(pcap_recorder, full_disk_is_an_error_at_open) {
+    // /dev/full refuses every write with ENOSPC, the file header included.
+    if (::access("/dev/full", W_OK) != 0) {
+        GTEST_SKIP() << "no writable /dev/full";
+    }
+    auto sink = nl::pcap_sink::open("/dev/full", {});
+    ASSERT_FALSE(sink);
+    EXPECT_EQ(sink.error(), std::errc::no_space_on_device);
 }
 
 TEST(pcap_recorder, unwritable_path_is_an_error) {
