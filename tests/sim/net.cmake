@@ -5,3 +5,10 @@ netrig_test(net_user_stack_test
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/net_user_stack_test.cpp
     DEPS net runtime core link wire base
     LABELS sim)
+
+add_executable(net_user_lossy_sim ${CMAKE_CURRENT_LIST_DIR}/net_user_lossy_sim.cpp)
+target_compile_options(net_user_lossy_sim PRIVATE ${NETRIG_WARNINGS} ${NETRIG_TEST_WARNINGS})
+target_link_libraries(net_user_lossy_sim PRIVATE netrig_net netrig_runtime netrig_core
+                      netrig_link netrig_wire netrig_base)
+add_test(NAME sim.net_user_lossy COMMAND net_user_lossy_sim)
+set_tests_properties(sim.net_user_lossy PROPERTIES LABELS "sim" TIMEOUT 300)
