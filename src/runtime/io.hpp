@@ -16,6 +16,7 @@
 
 #include "base/result.hpp"
 #include "runtime/cancel.hpp"
+#include "runtime/one_shot_wait.hpp"
 #include "runtime/scheduler.hpp"
 
 namespace netrig::runtime {
@@ -26,7 +27,8 @@ namespace netrig::runtime {
 /// called while waiting, or the epoll_ctl error if the fd cannot be watched (EPERM for regular
 /// files). Several tasks may wait on the same fd; all are woken.
 /// Preconditions: awaited from a netrig task on an executor (not on sim_executor).
-class [[nodiscard]] io_awaitable final : private detail::io_waiter {
+class [[nodiscard]] io_awaitable final : private detail::io_waiter,
+                                         public detail::one_shot_wait<io_awaitable> {
 public:
     /// Prepares a wait; nothing is registered until it is awaited.
     io_awaitable(int fd, io_direction dir) noexcept : io_waiter(fd, dir) {}
@@ -34,26 +36,11 @@ public:
     io_awaitable& operator=(const io_awaitable&) = delete;
     ~io_awaitable() override;
 
-    [[nodiscard]] bool await_ready() const noexcept { return false; }
-    template <detail::netrig_promise Promise>
-    bool await_suspend(std::coroutine_handle<Promise> h) {
-        return suspend(h, h.promise().stop_token());
-    }
-    [[nodiscard]] result<void, std::error_code> await_resume() noexcept;
-
 private:
-    struct cancel_fn {
-        io_awaitable* self;
-        void operator()() const noexcept { self->on_cancel(); }
-    };
-    bool suspend(std::coroutine_handle<> h, const std::stop_token& token);
+    friend class detail::one_shot_wait<io_awaitable>;
+    std::error_code arm();
+    bool disarm() noexcept;
     void on_io(std::error_code ec) override;
-    void on_cancel() noexcept;
-
-    scheduler* sched_ = nullptr;
-    std::coroutine_handle<> h_;
-    std::error_code ec_;
-    std::optional<std::stop_callback<cancel_fn>> stop_cb_;
 };
 
 /// Waits until fd is readable. See io_awaitable.

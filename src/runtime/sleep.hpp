@@ -10,6 +10,7 @@
 #include "base/result.hpp"
 #include "base/time.hpp"
 #include "runtime/cancel.hpp"
+#include "runtime/one_shot_wait.hpp"
 #include "runtime/scheduler.hpp"
 
 namespace netrig::runtime {
@@ -17,7 +18,8 @@ namespace netrig::runtime {
 /// Awaitable that completes at a deadline. co_await yields an empty result at (or after) the
 /// deadline, or operation_canceled as soon as the awaiting task is cancelled. A deadline that
 /// has passed still suspends until the next loop turn (so sleeps are fair points to yield).
-class [[nodiscard]] sleep_awaitable final : private timer_node {
+class [[nodiscard]] sleep_awaitable final : private timer_node,
+                                            public detail::one_shot_wait<sleep_awaitable> {
 public:
     /// Prepares a sleep until deadline; the timer is armed when awaited.
     explicit sleep_awaitable(instant deadline) noexcept : until_(deadline) {}
@@ -25,27 +27,13 @@ public:
     sleep_awaitable& operator=(const sleep_awaitable&) = delete;
     ~sleep_awaitable() override;
 
-    [[nodiscard]] bool await_ready() const noexcept { return false; }
-    template <detail::netrig_promise Promise>
-    bool await_suspend(std::coroutine_handle<Promise> h) {
-        return suspend(h, h.promise().stop_token());
-    }
-    [[nodiscard]] result<void, std::error_code> await_resume() noexcept;
-
 private:
-    struct cancel_fn {
-        sleep_awaitable* self;
-        void operator()() const noexcept { self->on_cancel(); }
-    };
-    bool suspend(std::coroutine_handle<> h, const std::stop_token& token);
+    friend class detail::one_shot_wait<sleep_awaitable>;
+    std::error_code arm();
+    bool disarm() noexcept;
     void on_timer() override;
-    void on_cancel() noexcept;
 
     instant until_;
-    scheduler* sched_ = nullptr;
-    std::coroutine_handle<> h_;
-    std::error_code ec_;
-    std::optional<std::stop_callback<cancel_fn>> stop_cb_;
 };
 
 /// Awaitable that reschedules the awaiting task behind everything already ready. co_await
