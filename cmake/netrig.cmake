@@ -95,6 +95,11 @@ set(NETRIG_FUZZ_SECONDS 20 CACHE STRING "Length of each fuzz smoke run in ctest"
 function(netrig_fuzz name)
     cmake_parse_arguments(A "" "" "SOURCES;DEPS;LIBS" ${ARGN})
     add_executable(fuzz_${name} ${A_SOURCES})
+    # fuzz_all builds every fuzz target and nothing else (the CI fuzz stage needs no tests).
+    if(NOT TARGET fuzz_all)
+        add_custom_target(fuzz_all)
+    endif()
+    add_dependencies(fuzz_all fuzz_${name})
     target_compile_options(fuzz_${name} PRIVATE ${NETRIG_WARNINGS})
     target_link_options(fuzz_${name} PRIVATE -fsanitize=fuzzer)
     foreach(dep IN LISTS A_DEPS)
