@@ -300,6 +300,7 @@ private:
     std::uint32_t rcv_mss_ = default_mss_ipv4;   // largest payload received (delayed-ACK unit)
     std::uint32_t persist_count_ = 0;
     instant last_data_send_;
+    std::uint32_t ts_rto_floor_ = 0;  // TSval at the last RTO: older echoes give no RTT sample
 };
 
 }  // namespace netrig::core::tcp

@@ -365,7 +365,13 @@ bool connection::on_segment_ack(instant now, const wire::tcp::repr& t) {
         // timed, never-retransmitted segment.
         if (neg_.timestamps && t.options.ts && t.options.ts->echo != 0) {
             const std::uint32_t ms = ts_now(now) - t.options.ts->echo;
-            if (ms < 0x7fffffffU) {
+            // An echo from before the last timeout is the original transmission of data we
+            // sent again: per RFC 7323 §4.3 the peer echoes it when our retransmission is a
+            // duplicate, so the sample would include the whole timeout (and feed back into a
+            // longer one). Karn's rule in spirit (RFC 6298 §3): no sample across a timeout.
+            const bool before_rto =
+                static_cast<std::int32_t>(t.options.ts->echo - ts_rto_floor_) < 0;
+            if (ms < 0x7fffffffU && !before_rto) {
                 sample = std::chrono::milliseconds{ms};
             }
         } else if (rtt_seq_ && t.ack.after_eq(*rtt_seq_)) {

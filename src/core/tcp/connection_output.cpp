@@ -288,7 +288,10 @@ bool connection::prepare(instant now, segment_out& seg) const {
         return true;
     }
     if (ack_now_) {
-        fill_header(now, seg, snd_nxt_, wire::tcp::flag::ack);
+        // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, with SND.NXT the highest sequence sent: after a
+        // timeout our go-back-N pointer may sit below what the peer already holds, and an ACK
+        // carrying that older number would fail the peer's acceptability test and be lost.
+        fill_header(now, seg, snd_max_, wire::tcp::flag::ack);
         next_kind_ = tx_kind::ack;
         return true;
     }
@@ -427,6 +430,7 @@ void connection::on_timer_rto(instant now) {
     // RFC 6298 §5.5: "The host MUST set RTO <- RTO * 2 ("back off the timer")".
     rtt_.on_timeout();
     rtt_seq_.reset();
+    ts_rto_floor_ = ts_now(now);
     if (handshake) {
         syn_due_ = true;
     } else {
