@@ -42,6 +42,7 @@ enum class link_type : std::uint8_t {
 
 /// How to build a user stack.
 struct user_stack_config {
+    /// Which device to attach to.
     link_type link = link_type::sim;
     /// TAP name (link_type::tap) or interface name (link_type::xdp); empty for sim.
     std::string device;
@@ -70,17 +71,19 @@ struct user_stack_config {
 ///
 /// Differences from the kernel stack callers may see: no loopback (sending to our own address
 /// is errc::unreachable); set_send_buffer/set_recv_buffer are accepted but do not resize
-/// anything (send_buffer/recv_buffer report the interface's fixed bounds); an unconnected UDP
-/// socket ignores ICMP errors, a connected one reports port unreachable as errc::refused and
-/// host/net unreachable as errc::unreachable on its next send or receive (as Linux does).
+/// anything (send_buffer/recv_buffer report the interface's fixed bounds); as on Linux without
+/// IP_RECVERR, an unconnected UDP socket ignores ICMP errors and a connected one reports port
+/// unreachable as errc::refused (and the "hard" unreachable codes 2, 5-7, 9, 10, 13 as
+/// errc::unreachable) once, on its next send or receive; other ICMP errors are not reported.
 class user_stack : public stack {
 public:
-    /// Counters of the core interface and of the link as "name value" lines, one per line,
-    /// sorted as: "link.type sim|tap|xdp", "link.xdp_mode native|skb copy|zero_copy" (xdp
-    /// only), "link.<counter> N" and "link.drop.<reason> N" (every link drop reason),
+    /// Counters of the core interface and of the link as "name value" lines, in this order:
+    /// "link.type sim|tap|xdp", "link.xdp_mode native|skb copy|zero_copy" (xdp only),
+    /// "link.mtu N", "link.{rx,tx}_{frames,bytes} N" and "link.drop.<reason> N" for every
+    /// link::drop_reason (outermost device: with impairments, the fault wrapper's view),
     /// "pcap.written N" / "pcap.dropped N" (with pcap_path), then "core.<stat> N" and
-    /// "core.drop.<reason> N" for every core stat and drop reason (zeros included, so scripts
-    /// can key on names).
+    /// "core.drop.<reason> N" for every core::stat and core::drop_reason. Zeros are included,
+    /// so scripts can key on names.
     [[nodiscard]] virtual std::string stats_report() const = 0;
     /// The core interface's counters (drops by reason, events).
     [[nodiscard]] virtual const core::counters& core_stats() const = 0;
