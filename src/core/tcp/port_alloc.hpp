@@ -51,8 +51,8 @@ public:
         //   table[index]++;
         //   if (check_suitable_port(port)) return port;
         for (std::uint32_t count = num_ephemeral; count > 0; --count) {
-            const auto port = static_cast<std::uint16_t>(
-                range_.first + (h.offset + counter) % num_ephemeral);
+            const auto port =
+                static_cast<std::uint16_t>(range_.first + (h.offset + counter) % num_ephemeral);
             ++counter;
             if (suitable(port)) {
                 return port;

@@ -40,12 +40,14 @@ TEST(tcp_rfc6056, s3_3_4_every_port_tried_once_then_error) {
     // Skips unsuitable ports (in use by the caller's tables).
     std::set<std::uint16_t> used;
     for (int i = 0; i < 10; ++i) {
-        const auto p = pa.allocate(local, server, 443, [&](std::uint16_t q) { return !used.contains(q); });
+        const auto p =
+            pa.allocate(local, server, 443, [&](std::uint16_t q) { return !used.contains(q); });
         ASSERT_TRUE(p);
         used.insert(*p);
     }
     EXPECT_EQ(used.size(), 10U);
-    EXPECT_FALSE(pa.allocate(local, server, 443, [&](std::uint16_t q) { return !used.contains(q); }));
+    EXPECT_FALSE(
+        pa.allocate(local, server, 443, [&](std::uint16_t q) { return !used.contains(q); }));
 }
 
 TEST(tcp_rfc6056, s3_3_4_destinations_get_unrelated_offsets) {

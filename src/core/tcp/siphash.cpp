@@ -6,7 +6,9 @@ namespace netrig::core::tcp {
 
 namespace {
 
-constexpr std::uint64_t rotl(std::uint64_t x, unsigned b) { return (x << b) | (x >> (64U - b)); }
+constexpr std::uint64_t rotl(std::uint64_t x, unsigned b) {
+    return (x << b) | (x >> (64U - b));
+}
 
 struct sip_state {
     std::uint64_t v0;

@@ -23,8 +23,8 @@ std::uint32_t syn_cookie_codec::counter(instant now) {
     return static_cast<std::uint32_t>(static_cast<std::uint64_t>(now.since_zero() / period));
 }
 
-std::uint32_t syn_cookie_codec::hash(const four_tuple& tuple, std::uint32_t count,
-                                     wire::seq32 irs, std::uint8_t which) const {
+std::uint32_t syn_cookie_codec::hash(const four_tuple& tuple, std::uint32_t count, wire::seq32 irs,
+                                     std::uint8_t which) const {
     // Message: the tuple, the counter, the peer's ISN and a domain byte, so the two hashes are
     // independent. Unlike Linux, hash2 also covers the peer's ISN: an ACK whose SEG.SEQ is off
     // by one then fails instead of decoding to a neighbouring MSS index.
@@ -54,8 +54,7 @@ wire::seq32 syn_cookie_codec::make(instant now, const four_tuple& tuple, wire::s
     // RFC 4987 §3.6: the ISN encodes a hash of the connection and a slowly advancing counter
     // so that the returning ACK can be verified without state. Adding the peer's ISN ties the
     // cookie to this SYN.
-    const std::uint32_t cookie = hash(tuple, 0, {}, 0) + peer_isn.raw() +
-                                 (count << cookie_bits) +
+    const std::uint32_t cookie = hash(tuple, 0, {}, 0) + peer_isn.raw() + (count << cookie_bits) +
                                  ((hash(tuple, count, peer_isn, 1) + data) & cookie_mask);
     return wire::seq32{cookie};
 }

@@ -8,7 +8,9 @@ namespace netrig::core::tcp {
 
 namespace {
 
-siphash_key draw_key(rng& r) { return siphash_key{r(), r()}; }
+siphash_key draw_key(rng& r) {
+    return siphash_key{r(), r()};
+}
 
 }  // namespace
 
@@ -18,8 +20,7 @@ tcp_table::tcp_table(const tcp_table_config& config, rng& r)
       time_wait_(config.time_wait, draw_key(r)),
       ports_(config.ephemeral, r) {}
 
-result<void, std::error_code> tcp_table::add_connection(const four_tuple& tuple,
-                                                        std::uint32_t id) {
+result<void, std::error_code> tcp_table::add_connection(const four_tuple& tuple, std::uint32_t id) {
     if (connections_.find(tuple) || time_wait_.find(tuple) != nullptr) {
         return unexpected(make_error_code(errc::address_in_use));
     }
@@ -82,8 +83,7 @@ result<std::uint16_t, std::error_code> tcp_table::allocate_port(wire::ipv4_addre
         // included, RFC 9293 §3.4.1 / RFC 1122 §4.2.2.13) and the port must not be a
         // listening port (its SYN-ACKs and our SYNs would collide in demux).
         const four_tuple t{local, remote, p, remote_port};
-        return !connections_.find(t) && time_wait_.find(t) == nullptr &&
-               !find_listener(local, p);
+        return !connections_.find(t) && time_wait_.find(t) == nullptr && !find_listener(local, p);
     });
     if (!port) {
         return unexpected(make_error_code(errc::no_ephemeral_port));

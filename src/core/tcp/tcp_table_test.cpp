@@ -86,8 +86,8 @@ TEST(tcp_table, ten_thousand_connections_fit_compactly) {
     rng r{5};
     tcp_table t{{.connections_max = 10'000, .time_wait = {.entries_max = 10'000}}, r};
     for (std::uint32_t i = 0; i < 10'000; ++i) {
-        const four_tuple tuple{local, wire::ipv4_address::from_u32(0x0a000100U + i / 50000),
-                               80, static_cast<std::uint16_t>(10000 + i)};
+        const four_tuple tuple{local, wire::ipv4_address::from_u32(0x0a000100U + i / 50000), 80,
+                               static_cast<std::uint16_t>(10000 + i)};
         ASSERT_TRUE(t.add_connection(tuple, i));
     }
     EXPECT_EQ(t.connection_count(), 10'000U);

@@ -193,8 +193,8 @@ wire::tcp::repr time_wait_table::ack_for(const time_wait_state& state,
     ack.window = 0;
     if (state.ts_recent && ts_clock) {
         // RFC 7323 §3.2: timestamps, once negotiated, go on every segment.
-        ack.options.ts = wire::tcp::timestamps{.value = *ts_clock + state.ts_offset,
-                                               .echo = *state.ts_recent};
+        ack.options.ts =
+            wire::tcp::timestamps{.value = *ts_clock + state.ts_offset, .echo = *state.ts_recent};
     }
     return ack;
 }

@@ -19,11 +19,11 @@ namespace netrig::core::tcp {
 
 /// What a connection leaves behind when it enters TIME-WAIT.
 struct time_wait_state {
-    four_tuple tuple;                      ///< the connection
-    wire::seq32 snd_nxt;                   ///< our next sequence number (after our FIN)
-    wire::seq32 rcv_nxt;                   ///< the peer's next sequence number (after its FIN)
+    four_tuple tuple;                        ///< the connection
+    wire::seq32 snd_nxt;                     ///< our next sequence number (after our FIN)
+    wire::seq32 rcv_nxt;                     ///< the peer's next sequence number (after its FIN)
     std::optional<std::uint32_t> ts_recent;  ///< last TSval from the peer, if timestamps were on
-    std::uint32_t ts_offset = 0;           ///< our TSval clock offset, for the ACKs we send
+    std::uint32_t ts_offset = 0;             ///< our TSval clock offset, for the ACKs we send
 };
 
 /// Bounds and timers of the TIME-WAIT table.
@@ -39,10 +39,10 @@ struct time_wait_config {
 
 /// What to do with a segment that hit a TIME-WAIT record.
 enum class time_wait_action : std::uint8_t {
-    drop,        ///< silently discard
-    send_ack,    ///< reply with an ACK <SEQ=snd_nxt><ACK=rcv_nxt> (use ack_for())
-    closed,      ///< the record was removed (RST, or the caller reused the tuple)
-    reuse,       ///< a SYN that may open a new incarnation: see time_wait_table::on_syn()
+    drop,      ///< silently discard
+    send_ack,  ///< reply with an ACK <SEQ=snd_nxt><ACK=rcv_nxt> (use ack_for())
+    closed,    ///< the record was removed (RST, or the caller reused the tuple)
+    reuse,     ///< a SYN that may open a new incarnation: see time_wait_table::on_syn()
 };
 
 /// Compact TIME-WAIT records: 4-tuple, snd_nxt, rcv_nxt, ts_recent and expiry, in a slab with

@@ -16,11 +16,12 @@ four_tuple tuple_n(std::uint16_t n) {
 }
 
 time_wait_state state_n(std::uint16_t n, std::optional<std::uint32_t> ts = std::nullopt) {
-    return time_wait_state{.tuple = tuple_n(n), .snd_nxt = seq32{1000}, .rcv_nxt = seq32{5000},
-                           .ts_recent = ts};
+    return time_wait_state{
+        .tuple = tuple_n(n), .snd_nxt = seq32{1000}, .rcv_nxt = seq32{5000}, .ts_recent = ts};
 }
 
-wire::tcp::repr seg(std::uint8_t flags, std::uint32_t seq, std::optional<std::uint32_t> tsval = {}) {
+wire::tcp::repr seg(std::uint8_t flags, std::uint32_t seq,
+                    std::optional<std::uint32_t> tsval = {}) {
     wire::tcp::repr r;
     r.source_port = 40000;
     r.destination_port = 80;
@@ -98,8 +99,7 @@ TEST(tcp_rfc9293, s3_10_7_4_time_wait_unacceptable_segment_gets_ack_rst_never) {
     EXPECT_EQ(tw.on_segment(instant{1s}, tuple_n(1), seg(flag::ack, 7000)),
               time_wait_action::send_ack);
     // An out-of-window RST is dropped without reply (RFC 5961 §3.2: exact match only).
-    EXPECT_EQ(tw.on_segment(instant{1s}, tuple_n(1), seg(flag::rst, 5001)),
-              time_wait_action::drop);
+    EXPECT_EQ(tw.on_segment(instant{1s}, tuple_n(1), seg(flag::rst, 5001)), time_wait_action::drop);
     EXPECT_NE(tw.find(tuple_n(1)), nullptr);
     EXPECT_EQ(tw.on_segment(instant{1s}, tuple_n(9), seg(flag::ack, 1)), time_wait_action::drop);
 }
@@ -115,8 +115,7 @@ TEST(tcp_rfc9293, s3_10_7_4_time_wait_rst_enters_closed) {
 TEST(tcp_rfc1337, s3_f1_ignore_rst_in_time_wait_when_configured) {
     time_wait_table tw{{.entries_max = 8, .ignore_rst = true}, siphash_key{1, 1}};
     tw.insert(instant{0s}, state_n(1));
-    EXPECT_EQ(tw.on_segment(instant{1s}, tuple_n(1), seg(flag::rst, 5000)),
-              time_wait_action::drop);
+    EXPECT_EQ(tw.on_segment(instant{1s}, tuple_n(1), seg(flag::rst, 5000)), time_wait_action::drop);
     EXPECT_NE(tw.find(tuple_n(1)), nullptr);
 }
 
