@@ -586,7 +586,9 @@ void connection::enter_established(instant now) {
     state_ = tcp_state::established;
     established_once_ = true;
     sacks_.reset(snd_una_);
-    recover_ = snd_una_;
+    // RFC 6582 §3.2 step 1: "When the TCP connection is established, set recover to the
+    // initial send sequence number" (so the first window's loss can start recovery).
+    recover_ = iss_;
     high_rxt_ = snd_una_;
     quickack_left_ = cfg_.quickack_segments;
     drs_start_ = now;
