@@ -3,6 +3,8 @@
 // (device -> pcap recorder -> fault wrapper, so the capture shows what really crossed the link),
 // the interface configuration, and the sim fabric for sim links.
 #include <algorithm>
+#include <fstream>
+#include <string>
 
 #include "link/fault.hpp"
 #include "link/impairment.hpp"
@@ -62,10 +64,28 @@ result<void, std::error_code> add_pcap(const user_stack_config& config,
     return {};
 }
 
+// On AF_XDP the stack IS the interface: a NIC drops unicast frames to other MACs before XDP
+// sees them, so use the interface's own address. (A TAP or sim stack is a host of its own.)
+std::optional<wire::mac_address> interface_mac(const std::string& name) {
+    std::ifstream in{"/sys/class/net/" + name + "/address"};
+    std::string text;
+    if (!(in >> text)) {
+        return std::nullopt;
+    }
+    auto mac = wire::mac_address::parse(text);
+    if (!mac) {
+        return std::nullopt;
+    }
+    return *mac;
+}
+
 core::interface_config make_iface_config(const user_stack_config& config,
                                          const link::capabilities& caps) {
     core::interface_config cfg;
     cfg.mac = user::mac_for(config.address.address);
+    if (config.link == link_type::xdp) {
+        cfg.mac = interface_mac(config.device).value_or(cfg.mac);
+    }
     cfg.address = config.address;
     cfg.gateway = config.gateway;
     cfg.mtu = config.mtu.value_or(static_cast<std::uint16_t>(std::min<std::size_t>(caps.mtu, 65535)));

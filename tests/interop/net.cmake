@@ -9,3 +9,9 @@ add_test(NAME interop.net.user_tap_smoke
     COMMAND ${CMAKE_CURRENT_LIST_DIR}/net_user_tap.sh $<TARGET_FILE:net_user_tap_probe>)
 set_tests_properties(interop.net.user_tap_smoke PROPERTIES
     LABELS "interop;root;net" SKIP_RETURN_CODE 77 TIMEOUT 60)
+
+# The same against AF_XDP on a veth end (root; skipped where AF_XDP is unavailable).
+add_test(NAME interop.net.user_xdp_smoke
+    COMMAND ${CMAKE_CURRENT_LIST_DIR}/net_user_xdp.sh $<TARGET_FILE:net_user_tap_probe>)
+set_tests_properties(interop.net.user_xdp_smoke PROPERTIES
+    LABELS "interop;root;net" SKIP_RETURN_CODE 77 TIMEOUT 90)

@@ -33,7 +33,7 @@ ip -n "$ns" link set "$tap" up
 ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$tap.disable_ipv6=1"
 inns() { ip netns exec "$ns" "$@"; }
 
-inns timeout 40 "$probe" "$tap" 10.79.0.2/24 10.79.0.1 "$dir/ready" 25 pcap "$dir/user.pcap" \
+inns timeout 40 "$probe" "tap:$tap" 10.79.0.2/24 10.79.0.1 "$dir/ready" 25 pcap "$dir/user.pcap" \
     >"$dir/probe.out" 2>&1 &
 pid=$!
 for ((i = 0; i < 200; i++)); do [ -e "$dir/ready" ] && break; sleep 0.05; done

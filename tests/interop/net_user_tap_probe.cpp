@@ -3,7 +3,8 @@
 // port 7 and answers ARP and ping (the core does), pings the kernel peer `count` times itself,
 // then keeps serving until READY_FILE.done exists or `seconds` have passed, and prints its stats
 // report.
-// Usage: net_user_tap_probe TAP OUR_CIDR PEER_IP READY_FILE SECONDS [pcap FILE] [impair SPEC]
+// Usage: net_user_tap_probe tap:NAME|xdp:IFACE OUR_CIDR PEER_IP READY_FILE SECONDS [pcap FILE]
+//        [impair SPEC]
 // Exit: 0 if every own ping got a reply, 1 otherwise, 2 on setup errors.
 #include <chrono>
 #include <cstdio>
@@ -81,8 +82,16 @@ int main(int argc, char** argv) {
         return 2;
     }
     net::user_stack_config c;
-    c.link = net::link_type::tap;
-    c.device = argv[1];
+    const std::string link = argv[1];
+    if (link.rfind("tap:", 0) == 0) {
+        c.link = net::link_type::tap;
+    } else if (link.rfind("xdp:", 0) == 0) {
+        c.link = net::link_type::xdp;
+    } else {
+        std::fprintf(stderr, "link must be tap:NAME or xdp:IFACE\n");
+        return 2;
+    }
+    c.device = link.substr(4);
     c.address = wire::ipv4_cidr::parse(argv[2]).value();
     const auto peer = wire::ipv4_address::parse(argv[3]).value();
     for (int i = 6; i + 1 < argc; i += 2) {
