@@ -67,7 +67,7 @@ task<int> main_task(net::user_stack& st, wire::ipv4_address peer, std::string re
     // Serve until the script says it is done (READY_FILE.done) or the time is up.
     const std::string done = ready + ".done";
     while (runtime::now() < end && !std::ifstream{done}.good()) {
-        co_await runtime::sleep_for(50ms);
+        (void)co_await runtime::sleep_for(50ms);
     }
     std::printf("%s", st.stats_report().c_str());
     server->close();

@@ -182,11 +182,11 @@ task<void> recv_until_closed(udp_socket s, std::error_code& out, bool& done) {
 }
 
 task<void> destroy_after(std::unique_ptr<user_stack>& st, bool& done) {
-    co_await runtime::sleep_for(10ms);
+    (void)co_await runtime::sleep_for(10ms);
     EXPECT_FALSE(done);
     st.reset();
     // The woken receiver runs at the next loop turn.
-    co_await runtime::sleep_for(1ms);
+    (void)co_await runtime::sleep_for(1ms);
     EXPECT_TRUE(done);
 }
 
