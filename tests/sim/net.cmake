@@ -12,3 +12,9 @@ target_link_libraries(net_user_lossy_sim PRIVATE netrig_net netrig_runtime netri
                       netrig_link netrig_wire netrig_base)
 add_test(NAME sim.net_user_lossy COMMAND net_user_lossy_sim)
 set_tests_properties(sim.net_user_lossy PROPERTIES LABELS "sim" TIMEOUT 300)
+
+# Steady-state allocation count of the user stack (own binary: it replaces operator new).
+netrig_test(net_user_alloc_test
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/net_user_alloc_test.cpp
+    DEPS net runtime core link wire base
+    LABELS sim)
