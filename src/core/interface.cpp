@@ -20,11 +20,6 @@ constexpr std::size_t ipv4_payload_max = 65535 - ipv4::min_header_len;
 // RFC 894: an Ethernet frame's payload is the IPv4 datagram, at most the MTU. We send and
 // accept untagged frames only.
 constexpr std::size_t frame_overhead = ethernet::min_header_len;
-
-wire::checksum_policy rx_policy(const checksum_offload& offload) {
-    // The device verified the checksums (CHECKSUM_UNNECESSARY): do not do it again.
-    return offload.rx_verify ? wire::checksum_policy::skip : wire::checksum_policy::compute;
-}
 }  // namespace
 
 interface::interface(const interface_config& config, rng& random)
@@ -147,17 +142,18 @@ void interface::handle_arp(instant now, bytes payload) {
 }
 
 void interface::handle_ipv4(instant now, bytes packet) {
+    const wire::checksum_policy policy = rx_checksum_policy(config_.checksum.rx_verify);
     auto v = ipv4::view::parse(packet);
     if (!v) {
-        counters_.drop(ipv4_drop(v.error(), packet));
+        counters_.drop(ipv4_drop(v.error(), packet, policy));
         return;
     }
     // RFC 1122 §3.2.1.2: "A host MUST verify the IP header checksum on every received datagram
     // and silently discard every datagram that has a bad checksum." (repr::parse does, unless
     // the device already did.)
-    auto parsed = ipv4::repr::parse(*v, rx_policy(config_.checksum));
+    auto parsed = ipv4::repr::parse(*v, policy);
     if (!parsed) {
-        counters_.drop(ipv4_drop(parsed.error(), packet));
+        counters_.drop(ipv4_drop(parsed.error(), packet, policy));
         return;
     }
     ipv4::repr& h = *parsed;

@@ -30,9 +30,7 @@ void interface::handle_icmp(instant now, const ipv4::repr& h, bytes payload) {
     // RFC 1122 §3.2.2: "If an ICMP message of unknown type is received, it MUST be silently
     // discarded." repr::parse does that (unsupported), checks the code of the types we know
     // and verifies the checksum unless the device did.
-    const wire::checksum_policy policy =
-        config_.checksum.rx_verify ? wire::checksum_policy::skip : wire::checksum_policy::compute;
-    auto m = icmpv4::repr::parse(*v, policy);
+    auto m = icmpv4::repr::parse(*v, rx_checksum_policy(config_.checksum.rx_verify));
     if (!m) {
         counters_.drop(icmp_drop(m.error()));
         return;

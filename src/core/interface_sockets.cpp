@@ -248,9 +248,8 @@ void interface::handle_udp(instant now, const ipv4::repr& h, bytes payload) {
     }
     // RFC 768: a zero checksum means none was sent; repr::parse verifies any other unless the
     // device did.
-    auto d = udp::repr::parse(
-        *v, h.source, h.destination,
-        config_.checksum.rx_verify ? wire::checksum_policy::skip : wire::checksum_policy::compute);
+    auto d = udp::repr::parse(*v, h.source, h.destination,
+                              rx_checksum_policy(config_.checksum.rx_verify));
     if (!d) {
         counters_.drop(udp_drop(d.error(), payload));
         return;

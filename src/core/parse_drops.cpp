@@ -3,12 +3,19 @@
 #include "core/parse_drops.hpp"
 
 #include "wire/arp.hpp"
+#include "wire/checksum.hpp"
+#include "wire/ethernet.hpp"
 #include "wire/ipv4.hpp"
 #include "wire/udp.hpp"
 
 namespace netrig::core {
 
 using wire::parse_error;
+
+namespace {
+// RFC 826: hardware type, protocol type, both address lengths and the operation.
+constexpr std::size_t arp_fixed_len = 8;
+}  // namespace
 
 drop_reason eth_drop(parse_error e) {
     NETRIG_ASSERT(e == parse_error::truncated);
@@ -18,6 +25,21 @@ drop_reason eth_drop(parse_error e) {
 drop_reason arp_view_drop(parse_error e, bytes packet) {
     switch (e) {
         case parse_error::truncated:
+            // RFC 826: the 8-byte fixed part gives the hardware and protocol types and address
+            // sizes. A packet for other hardware or protocols (ARCNET's 1-byte addresses make
+            // 18-byte packets) is not truncated, it is not ours: name that, as core always did.
+            if (packet.size() >= arp_fixed_len) {
+                if (load_be16(packet, wire::arp::field::htype) != wire::arp::htype_ethernet) {
+                    return drop_reason::arp_bad_hw_type;
+                }
+                if (load_be16(packet, wire::arp::field::ptype) != wire::ethernet::ethertype::ipv4) {
+                    return drop_reason::arp_bad_proto_type;
+                }
+                if (load_u8(packet, wire::arp::field::hlen) != wire::mac_address::size_bytes ||
+                    load_u8(packet, wire::arp::field::plen) != wire::ipv4_address::size_bytes) {
+                    return drop_reason::arp_bad_length;
+                }
+            }
             return drop_reason::arp_truncated;
         case parse_error::bad_length:
             return drop_reason::arp_bad_length;
@@ -34,7 +56,7 @@ drop_reason arp_view_drop(parse_error e, bytes packet) {
     }
 }
 
-drop_reason ipv4_drop(parse_error e, bytes packet) {
+drop_reason ipv4_drop(parse_error e, bytes packet, wire::checksum_policy policy) {
     switch (e) {
         case parse_error::truncated: {
             // Three cases share wire's truncated: fewer than 20 bytes, fewer than IHL, fewer
@@ -56,8 +78,19 @@ drop_reason ipv4_drop(parse_error e, bytes packet) {
             return drop_reason::ipv4_bad_total_len;
         case parse_error::bad_checksum:
             return drop_reason::ipv4_bad_checksum;
-        case parse_error::bad_option:
+        case parse_error::bad_option: {
+            // view::parse checks option framing before repr::parse verifies the checksum, but
+            // a header that fails its checksum is corrupt and its "options" are noise: count it
+            // as the checksum failure it is, as core always did.
+            const std::size_t hlen =
+                std::size_t{load_u8(packet, wire::ipv4::field::version_ihl) & 0x0fU} * 4;
+            NETRIG_ASSERT(hlen <= packet.size());  // view::parse checks options after IHL.
+            if (policy == wire::checksum_policy::compute &&
+                !wire::verify_checksum(packet.first(hlen))) {
+                return drop_reason::ipv4_bad_checksum;
+            }
             return drop_reason::ipv4_bad_option;
+        }
         case parse_error::bad_value:
             return drop_reason::ipv4_reserved_flag;
         default:
