@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "core/tcp/listener.hpp"
 #include "core/tcp/tcp_error.hpp"
 
 namespace netrig::core::tcp {
@@ -75,6 +76,45 @@ connection connection::from_syn(instant now, const conn_config& cfg, const segme
     c.rcv_adv_ = c.rcv_nxt();
     c.last_ack_sent_ = c.rcv_nxt();
     c.syn_due_ = true;
+    return c;
+}
+
+connection connection::from_handshake(instant now, const conn_config& cfg, const handshake& hs) {
+    connection c{now, cfg, open_params{hs.tuple, hs.iss, hs.ts_offset}};
+    c.passive_ = true;
+    c.irs_ = hs.irs;
+    // Rebuild both SYNs' options from what the listener kept, so negotiate() applies the same
+    // rules as for from_syn() (MSS clamp, shift cap, timestamp overhead).
+    wire::tcp::options ours;
+    ours.mss = cfg.mss;
+    ours.window_scale = hs.window_scale;
+    ours.sack_permitted = hs.sack_permitted;
+    wire::tcp::options peer;
+    peer.mss = hs.peer_mss;
+    peer.window_scale = hs.peer_window_scale;
+    peer.sack_permitted = hs.sack_permitted;
+    if (hs.timestamps) {
+        ours.ts = wire::tcp::timestamps{};
+        peer.ts = wire::tcp::timestamps{hs.ts_recent, 0};
+    }
+    c.syn_sent_options_ = ours;
+    c.apply_handshake_options(now, peer);
+    // The SYN-ACK was acknowledged: SND.UNA = SND.NXT = ISS + 1.
+    c.snd_una_ = hs.iss + 1U;
+    c.snd_nxt_ = c.snd_una_;
+    c.snd_max_ = c.snd_una_;
+    c.snd_wnd_ = std::uint32_t{hs.ack_window} << c.neg_.send_shift;
+    c.max_snd_wnd_ = std::max<std::uint32_t>(c.snd_wnd_, hs.syn_window);
+    c.snd_wl1_ = hs.irs + 1U;
+    c.snd_wl2_ = c.snd_una_;
+    c.rcv_adv_ = c.rcv_nxt() + std::min<std::uint32_t>(
+        static_cast<std::uint32_t>(c.recv_.free()), 0xffffU);
+    c.last_ack_sent_ = c.rcv_nxt();
+    if (hs.rtt) {
+        c.rtt_.on_sample(*hs.rtt);
+    }
+    c.syn_due_ = false;
+    c.enter_established(now);
     return c;
 }
 

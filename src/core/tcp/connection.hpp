@@ -34,6 +34,8 @@
 
 namespace netrig::core::tcp {
 
+struct handshake;  // listener.hpp: a passive handshake the listener completed
+
 /// How a connection starts: its 4-tuple and the values G's listener/ISN code chose.
 struct open_params {
     four_tuple tuple;           ///< local and remote address/port
@@ -92,6 +94,12 @@ public:
     /// Preconditions: syn.tcp has SYN and neither ACK nor RST.
     [[nodiscard]] static connection from_syn(instant now, const conn_config& cfg,
                                              const segment_in& syn, const open_params& params);
+
+    /// A passive connection whose handshake the listener completed (SYN queue or SYN cookie):
+    /// the connection starts in ESTABLISHED with the options agreed there. If the completing
+    /// ACK carried data or a FIN, pass it to on_segment() next.
+    [[nodiscard]] static connection from_handshake(instant now, const conn_config& cfg,
+                                                   const handshake& hs);
 
     connection(connection&&) noexcept = default;
     connection& operator=(connection&&) noexcept = default;

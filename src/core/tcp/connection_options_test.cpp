@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "core/tcp/connection_test_support.hpp"
+#include "core/tcp/listener.hpp"
 
 namespace netrig::core::tcp {
 namespace {
@@ -160,6 +161,54 @@ TEST(tcp_rfc2018, s4_first_sack_block_covers_the_most_recent_segment) {
     ASSERT_FALSE(out.empty());
     EXPECT_EQ(out.back().ack, base + 304);
     EXPECT_EQ(out.back().options.sack_count, 0);
+}
+
+}  // namespace
+}  // namespace netrig::core::tcp
+
+namespace netrig::core::tcp {
+namespace {
+
+using namespace testing;  // NOLINT(google-build-using-namespace): test DSL
+
+TEST(tcp_connection, from_handshake_starts_established_with_listener_options) {
+    handshake hs;
+    hs.tuple = test_tuple();
+    hs.irs = remote_iss;
+    hs.iss = local_iss;
+    hs.peer_mss = 1200;
+    hs.peer_window_scale = 3;
+    hs.window_scale = 7;
+    hs.sack_permitted = true;
+    hs.timestamps = true;
+    hs.ts_recent = 4242;
+    hs.syn_window = 65535;
+    hs.ack_window = 1000;
+    hs.rtt = std::chrono::milliseconds{7};
+    connection c = connection::from_handshake(at_ms(100), conn_config{}, hs);
+    EXPECT_EQ(c.state(), tcp_state::established);
+    EXPECT_EQ(c.negotiated().send_mss, 1200 - 12);
+    EXPECT_EQ(c.negotiated().send_shift, 3);
+    EXPECT_EQ(c.negotiated().recv_shift, 7);
+    EXPECT_TRUE(c.negotiated().sack);
+    EXPECT_EQ(c.stats().send_window, 8000U);
+    ASSERT_TRUE(c.stats().srtt.has_value());
+    ASSERT_EQ(*c.send(as_bytes("hi")), 2U);
+    const auto out = recv_all(c, at_ms(101));
+    ASSERT_EQ(out.size(), 1U);
+    EXPECT_EQ(out[0].seq, local_iss + 1);
+    EXPECT_EQ(out[0].ack, remote_iss + 1);
+    ASSERT_TRUE(out[0].options.ts.has_value());
+    EXPECT_EQ(out[0].options.ts->echo, 4242U);
+    // Data on the completing ACK, passed afterwards, is taken.
+    send(c, at_ms(102), seg{.seq = remote_iss + 1, .ack = local_iss + 3, .window = 1000,
+                            .options = [] {
+                                wire::tcp::options o;
+                                o.ts = wire::tcp::timestamps{4243, 101};
+                                return o;
+                            }(),
+                            .payload = "data"});
+    EXPECT_EQ(c.stats().bytes_received, 4U);
 }
 
 }  // namespace
