@@ -7,6 +7,9 @@
 
 #include <vector>
 
+#include "base/rng.hpp"
+#include "core/tcp/time_wait.hpp"
+
 namespace netrig::core::tcp {
 namespace {
 
@@ -516,6 +519,71 @@ TEST(tcp_listener, syn_flood_memory_bounded_and_legitimate_peer_still_connects) 
     const auto h = connect(l, instant{2s}, 65000);
     ASSERT_TRUE(h);
     EXPECT_TRUE(h->from_cookie);
+}
+
+TEST(tcp_rfc6191, s2_syn_in_time_wait_reopens_through_listener_with_larger_iss) {
+    // The flow the interface runs: demux finds a TIME-WAIT record, time_wait_action::reuse,
+    // the listener proposes its RFC 6528 ISN, RFC 6191 decides, the listener answers.
+    listener l{{}, secrets};
+    time_wait_table tw{{.entries_max = 4}, siphash_key{9, 9}};
+    const four_tuple tuple{us, peer, port, 40000};
+    // The old incarnation sent far beyond what the ISN clock gives now.
+    const seq32 candidate = l.isn(instant{5s}, tuple);
+    tw.insert(instant{0s}, time_wait_state{.tuple = tuple,
+                                           .snd_nxt = candidate + 1'000'000U,
+                                           .rcv_nxt = seq32{900},
+                                           .ts_recent = 400});
+    const auto syn = make(syn_spec());  // TSval 500 > 400
+    ASSERT_EQ(tw.on_segment(instant{5s}, tuple, syn), time_wait_action::reuse);
+    const auto iss = tw.on_syn(tuple, syn, l.would_use_timestamps(syn), candidate);
+    ASSERT_TRUE(iss);
+    EXPECT_TRUE(iss->after(candidate + 1'000'000U));  // RFC 1122 §4.2.2.13 (1)
+    const auto r = l.on_segment(instant{5s}, peer, us, syn, iss);
+    ASSERT_TRUE(r.reply);
+    EXPECT_EQ(r.reply->tcp.seq, *iss);
+    EXPECT_EQ(tw.find(tuple), nullptr);
+}
+
+TEST(tcp_listener, hostile_segment_sweep_keeps_bounds) {
+    // Seeded random segments (any flags, seq/ack near and far, options or not) and clock
+    // advances: no assertion fires, the SYN queue and the backlog never exceed their bounds,
+    // and every established handshake is for a tuple that sent a SYN or a cookie ACK.
+    listener l{{.backlog = 8, .syn_queue_max = 16}, secrets};
+    rng r{2024};
+    instant now{1s};
+    std::vector<seq32> synacks(64);
+    for (int i = 0; i < 200'000; ++i) {
+        const auto p = static_cast<std::uint16_t>(1 + r.below(64));
+        seg_spec s{
+            .from_port = p,
+            .flags = static_cast<std::uint8_t>(r.below(64)),
+            .seq = static_cast<std::uint32_t>(r.chance(0.5) ? 1000 + r.below(3) : r()),
+            .ack = static_cast<std::uint32_t>(r.chance(0.5) ? (synacks[p] + 1U).raw() : r())};
+        if (r.chance(0.5)) {
+            s.mss = static_cast<std::uint16_t>(r());
+            s.wscale = static_cast<std::uint8_t>(r.below(20));
+            s.sack = r.chance(0.5);
+            s.ts = wire::tcp::timestamps{.value = static_cast<std::uint32_t>(r()),
+                                         .echo = static_cast<std::uint32_t>(r())};
+        }
+        const auto res = send(l, now, s);
+        if (res.reply && res.reply->tcp.flags == (flag::syn | flag::ack)) {
+            synacks[p] = res.reply->tcp.seq;
+        }
+        if (res.established) {
+            EXPECT_EQ(res.established->tuple.remote_port, p);
+            if (r.chance(0.5)) {
+                l.on_accepted();
+            }
+        }
+        ASSERT_LE(l.syn_queue_len(), 16U);
+        ASSERT_LE(l.accept_queue_len(), 8U);
+        if (r.chance(0.01)) {
+            now += std::chrono::milliseconds{r.below(5000)};
+            (void)l.poll(now, [](const listener_reply&) { return true; });
+        }
+    }
+    EXPECT_GT(l.counters()[listener_event::established], 0U);
 }
 
 TEST(tcp_listener, counter_names) {
