@@ -8,8 +8,10 @@
 //   link_bench tap-rx raw|api|pcap TAP SECONDS
 //   link_bench xdp-tx raw|api|pcap IFACE DST_MAC PAYLOAD SECONDS
 //   link_bench xdp-rx raw|api|pcap IFACE SECONDS
-// Prints one line "fps <frames per second> frames <n>" (plus pcap counts).
+// Prints one line "fps <frames per second> frames <n> cpu_ns_per_frame <process CPU / frame>"
+// (plus pcap counts).
 #include <fcntl.h>
+#include <time.h>
 #include <linux/if_link.h>
 #include <linux/if_xdp.h>
 #include <net/if.h>
@@ -45,10 +47,21 @@ instant now_instant() {
     return instant{clock_type::now().time_since_epoch()};
 }
 
-void report(std::uint64_t frames, clock_type::duration elapsed) {
+// CPU time of the whole process (all threads, user + system) in ns.
+double process_cpu_ns() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
+}
+
+// cpu_ns_per_frame is load-independent where fps is not: on a shared machine the wall clock
+// counts other processes' time slices too.
+void report(std::uint64_t frames, clock_type::duration elapsed, double cpu_start) {
     const double s = std::chrono::duration<double>(elapsed).count();
-    std::printf("fps %.0f frames %llu\n", static_cast<double>(frames) / s,
-                static_cast<unsigned long long>(frames));
+    const double cpu = process_cpu_ns() - cpu_start;
+    std::printf("fps %.0f frames %llu cpu_ns_per_frame %.0f\n", static_cast<double>(frames) / s,
+                static_cast<unsigned long long>(frames),
+                frames == 0 ? 0.0 : cpu / static_cast<double>(frames));
 }
 
 std::vector<std::uint8_t> make_frame(const std::uint8_t mac[6], std::size_t payload) {
@@ -109,6 +122,7 @@ int sink(const char* ip, int port, int seconds) {
 template <class Device>
 std::uint64_t api_tx(Device& dev, const std::vector<std::uint8_t>& frame, int seconds) {
     const auto start = clock_type::now();
+    const double cpu_start = process_cpu_ns();
     const auto end = start + std::chrono::seconds(seconds);
     std::uint64_t before = dev.stats().tx_frames;
     while (clock_type::now() < end) {
@@ -124,13 +138,14 @@ std::uint64_t api_tx(Device& dev, const std::vector<std::uint8_t>& frame, int se
         dev.flush(now);
     }
     const std::uint64_t frames = dev.stats().tx_frames - before;
-    report(frames, clock_type::now() - start);
+    report(frames, clock_type::now() - start, cpu_start);
     return frames;
 }
 
 template <class Device>
 std::uint64_t api_rx(Device& dev, int seconds) {
     const auto start = clock_type::now();
+    const double cpu_start = process_cpu_ns();
     const auto end = start + std::chrono::seconds(seconds);
     std::uint64_t frames = 0;
     std::uint64_t sum = 0;
@@ -143,7 +158,7 @@ std::uint64_t api_rx(Device& dev, int seconds) {
             (void)::poll(&p, 1, 10);
         }
     }
-    report(frames, clock_type::now() - start);
+    report(frames, clock_type::now() - start, cpu_start);
     return sum == 1 ? 0 : frames;  // keeps the read of every frame observable
 }
 
@@ -186,6 +201,7 @@ int tap_tx(const std::string& mode, const std::string& tap, std::size_t payload,
         // The raw limit: one write() per frame, the buffer rewritten each time like the API does.
         std::vector<std::uint8_t> buf(frame.size());
         const auto start = clock_type::now();
+    const double cpu_start = process_cpu_ns();
         const auto end = start + std::chrono::seconds(seconds);
         std::uint64_t frames = 0;
         while (clock_type::now() < end) {
@@ -194,7 +210,7 @@ int tap_tx(const std::string& mode, const std::string& tap, std::size_t payload,
                 frames += ::write(dev->fd(), buf.data(), buf.size()) > 0;
             }
         }
-        report(frames, clock_type::now() - start);
+        report(frames, clock_type::now() - start, cpu_start);
         return 0;
     }
     return with_pcap(*dev, mode == "pcap", [&](auto& d) { api_tx(d, frame, seconds); });
@@ -209,6 +225,7 @@ int tap_rx(const std::string& mode, const std::string& tap, int seconds) {
     if (mode == "raw") {
         std::vector<std::uint8_t> buf(65536);
         const auto start = clock_type::now();
+    const double cpu_start = process_cpu_ns();
         const auto end = start + std::chrono::seconds(seconds);
         std::uint64_t frames = 0;
         while (clock_type::now() < end) {
@@ -220,7 +237,7 @@ int tap_rx(const std::string& mode, const std::string& tap, int seconds) {
                 (void)::poll(&p, 1, 10);
             }
         }
-        report(frames, clock_type::now() - start);
+        report(frames, clock_type::now() - start, cpu_start);
         return 0;
     }
     return with_pcap(*dev, mode == "pcap", [&](auto& d) { api_rx(d, seconds); });
@@ -308,6 +325,7 @@ int xdp_raw_tx(const std::string& iface, const std::vector<std::uint8_t>& frame,
     }
     auto* base = static_cast<std::uint8_t*>(x.area);
     const auto start = clock_type::now();
+    const double cpu_start = process_cpu_ns();
     const auto end = start + std::chrono::seconds(seconds);
     std::uint64_t frames = 0;
     const int fd = xsk_socket__fd(x.xsk);
@@ -336,7 +354,7 @@ int xdp_raw_tx(const std::string& iface, const std::vector<std::uint8_t>& frame,
             (void)::sendto(fd, nullptr, 0, MSG_DONTWAIT, nullptr, 0);
         }
     }
-    report(frames, clock_type::now() - start);
+    report(frames, clock_type::now() - start, cpu_start);
     return 0;
 }
 
@@ -348,6 +366,7 @@ int xdp_raw_rx(const std::string& iface, int seconds) {
     }
     auto* base = static_cast<std::uint8_t*>(x.area);
     const auto start = clock_type::now();
+    const double cpu_start = process_cpu_ns();
     const auto end = start + std::chrono::seconds(seconds);
     std::uint64_t frames = 0;
     std::uint64_t sum = 0;
@@ -375,7 +394,7 @@ int xdp_raw_rx(const std::string& iface, int seconds) {
         xsk_ring_cons__release(&x.rx, n);
         frames += n;
     }
-    report(frames, clock_type::now() - start);
+    report(frames, clock_type::now() - start, cpu_start);
     return sum == 1 ? 1 : 0;
 }
 

@@ -8,14 +8,17 @@
 #   sink  udp_sink_bench: core::interface over the link device, one bound UDP socket drained
 #         with udp_recv_from (datagrams delivered to the socket are counted)
 #   pcap  the same sink with the device wrapped in pcap_recorder (file in PCAP_DIR)
+#   user  net::user_stack + net::udp_socket: a coroutine co_awaits recv_from per datagram
+#   user-pcap  the same with the stack's --pcap recording
 # over TAP and AF_XDP (native XDP, copy mode, on veth), at 64 B and 1472 B payloads. Each run
-# does raw, sink and pcap back to back; medians over RUNS are printed with sink/raw and
-# pcap/sink. Namespaces are PID-suffixed and deleted on exit; every process is time-bounded.
+# does every mode back to back (MODES="raw sink pcap" to skip the user stack); medians over
+# RUNS are printed with sink/raw, pcap/sink, user/raw and user-pcap/user. Namespaces are PID-suffixed and deleted on exit; every process is time-bounded.
 set -euo pipefail
 build=$1
 secs=${2:-2}
 runs=${3:-3}
 pcap_dir=${4:-/dev/shm}
+modes=${MODES:-raw sink pcap user user-pcap}
 lb="$build/bench/link_bench"
 us="$build/bench/udp_sink_bench"
 [ -x "$lb" ] || lb="$build/link_bench"
@@ -66,55 +69,85 @@ one_run() {
     local fpid=$!
     sleep 0.3
     timeout $((secs + 10)) ip netns exec "$ns" taskset -c 1 "$@" 2>>"$log" | tee -a "$log" |
-        awk '/^fps/ {print $2}'
+        awk '/^fps/ {c = 0; for (i = 3; i < NF; i++) if ($i ~ /^cpu_ns_per/) c = $(i + 1);
+                     print $2, c}'
     kill "$fpid" 2>/dev/null || true
     wait "$fpid" 2>/dev/null || true
 }
 
 pcap_file="$pcap_dir/netrig_udp_sink_bench_$$.pcap"
-declare -A res
+declare -A res cpu
 for path in tap xdp; do
     for payload in 64 1472; do
         for r in $(seq "$runs"); do
-            for mode in raw sink pcap; do
+            for mode in $modes; do
                 echo "# $path $payload $mode run $r" >>"$log"
                 if [ "$path" = tap ]; then
                     ns=$nsT fns=$nsT dst=10.78.0.2 dev=$tap
                     raw=("$lb" tap-rx raw "$tap" "$secs")
+                    mac=02:00:00:00:00:02 umac=02:00:0a:4e:00:02 nsn=$nsT ndev=$tap
                 else
                     ns=$nsB fns=$nsA dst=10.77.0.2 dev=$vB
                     raw=("$lb" xdp-rx raw "$vB" "$secs")
+                    mac=$macB umac=02:00:0a:4d:00:02 nsn=$nsA ndev=$vA
                 fi
+                # net::user_stack picks its own MAC (02:00 + IPv4 address).
+                case $mode in user*) mac=$umac ;; esac
+                ip -n "$nsn" neigh replace "$dst" lladdr "$mac" dev "$ndev" nud permanent
                 if [ "$mode" = raw ]; then
-                    v=$(one_run "$ns" "$fns" "$dst" "$payload" -- "${raw[@]}")
+                    out=$(one_run "$ns" "$fns" "$dst" "$payload" -- "${raw[@]}")
                 else
-                    v=$(one_run "$ns" "$fns" "$dst" "$payload" -- \
+                    out=$(one_run "$ns" "$fns" "$dst" "$payload" -- \
                         "$us" "$path" "$mode" "$dev" "$dst" 9999 "$secs" "$pcap_file")
                     rm -f "$pcap_file"
                 fi
+                read -r v c <<<"${out:-0 0}"
                 res[$path,$payload,$mode]+="${v:-0} "
+                cpu[$path,$payload,$mode]+="${c:-0} "
             done
         done
     done
 done
 
-printf "%-7s %-8s %11s %11s %11s %9s %10s\n" path payload "raw fps" "sink dps" "pcap dps" \
-    sink/raw pcap/sink
+med() { echo "${res[$1]:-0}" | tr ' ' '\n' | grep . | median; }
+medcpu() { echo "${cpu[$1]:-0}" | tr ' ' '\n' | grep . | median; }
+echo "datagrams (raw: frames) per second, median of $runs runs of $secs s"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0) ? a / b : 0}'; }
+printf "%-5s %-7s %9s %9s %9s %9s %9s | %8s %9s %8s %9s\n" path payload raw sink pcap user \
+    user-pcap sink/raw pcap/sink user/raw upcap/user
 for path in tap xdp; do
     for payload in 64 1472; do
-        raw=$(echo "${res[$path,$payload,raw]}" | tr ' ' '\n' | grep . | median)
-        snk=$(echo "${res[$path,$payload,sink]}" | tr ' ' '\n' | grep . | median)
-        pcp=$(echo "${res[$path,$payload,pcap]}" | tr ' ' '\n' | grep . | median)
-        printf "%-7s %-8s %11s %11s %11s %9s %10s\n" "$path" "$payload" "$raw" "$snk" "$pcp" \
-            "$(awk -v a="$snk" -v b="$raw" 'BEGIN {printf "%.2f", (b > 0) ? a / b : 0}')" \
-            "$(awk -v a="$pcp" -v b="$snk" 'BEGIN {printf "%.2f", (b > 0) ? a / b : 0}')"
+        raw=$(med "$path,$payload,raw"); snk=$(med "$path,$payload,sink")
+        pcp=$(med "$path,$payload,pcap"); usr=$(med "$path,$payload,user")
+        upc=$(med "$path,$payload,user-pcap")
+        printf "%-5s %-7s %9s %9s %9s %9s %9s | %8s %9s %8s %9s\n" "$path" "$payload" \
+            "$raw" "$snk" "$pcp" "$usr" "$upc" "$(ratio "$snk" "$raw")" "$(ratio "$pcp" "$snk")" \
+            "$(ratio "$usr" "$raw")" "$(ratio "$upc" "$usr")"
     done
 done
-echo "all runs (raw | sink | pcap):"
+echo
+echo "process CPU ns per datagram (raw: per frame; all threads, pcap close included), medians;"
+echo "ratios as above but from CPU cost (raw/sink = sink efficiency, sink/pcap = 1 - pcap cost)"
+printf "%-5s %-7s %9s %9s %9s %9s %9s | %8s %9s %8s %9s\n" path payload raw sink pcap user \
+    user-pcap raw/sink sink/pcap raw/user user/upcap
+for path in tap xdp; do
+    for payload in 64 1472; do
+        raw=$(medcpu "$path,$payload,raw"); snk=$(medcpu "$path,$payload,sink")
+        pcp=$(medcpu "$path,$payload,pcap"); usr=$(medcpu "$path,$payload,user")
+        upc=$(medcpu "$path,$payload,user-pcap")
+        printf "%-5s %-7s %9s %9s %9s %9s %9s | %8s %9s %8s %9s\n" "$path" "$payload" \
+            "$raw" "$snk" "$pcp" "$usr" "$upc" "$(ratio "$raw" "$snk")" "$(ratio "$snk" "$pcp")" \
+            "$(ratio "$raw" "$usr")" "$(ratio "$usr" "$upc")"
+    done
+done
+echo "all runs, rate:"
 for k in "${!res[@]}"; do echo "  $k: ${res[$k]}"; done | sort
+echo "all runs, CPU ns:"
+for k in "${!cpu[@]}"; do echo "  $k: ${cpu[$k]}"; done | sort
 echo "pcap capture counts:"
-grep "^pcap" "$log" | sed 's/^/  /' | head -12 || true
+awk '/^# / {h = $2 " " $3 " " $4 " run " $6} /^pcap/ {print "  " h ": " $0}' "$log"
 if grep -q "core_drops [1-9]" "$log"; then
-    echo "core drops seen:"; grep "core_drops [1-9]" "$log" | sed 's/^/  /' | head -5
+    echo "core drops seen:"
+    awk '/^# / {h = $2 " " $3 " " $4 " run " $6} /core_drops [1-9]/ {print "  " h ": " $0}' "$log"
 fi
-grep -v "^#\|^fps\|^pcap" "$log" | sort | uniq -c | head -5 || true
+grep -v "^#\|^fps\|^pcap\|^libbpf\|^libxdp" "$log" | sort | uniq -c | head -5 || true

@@ -3,20 +3,26 @@
 // and runs link_bench's kernel flood and raw readers for the baseline): a netrig UDP sink.
 // core::interface is driven directly over a link device (the templated hot path, no type
 // erasure), with one bound UDP socket drained by udp_recv_from after every receive batch.
-// Counts datagrams delivered to the socket, not frames.
-//   udp_sink_bench tap sink|pcap TAP IP PORT SECONDS [PCAP_FILE]
-//   udp_sink_bench xdp sink|pcap IFACE IP PORT SECONDS [PCAP_FILE]
-// TAP: the sink owns IP with MAC 02:00:00:00:00:02 (the script's static neighbour entry).
-// xdp: native XDP, copy mode, queue 0; the sink owns IP with the interface's own MAC.
+// Counts datagrams delivered to the socket, not frames. Modes user and user-pcap go instead
+// through net::user_stack and a net::udp_socket whose coroutine co_awaits recv_from for every
+// datagram on the runtime's executor (the path applications take).
+//   udp_sink_bench tap sink|pcap|user|user-pcap TAP IP PORT SECONDS [PCAP_FILE]
+//   udp_sink_bench xdp sink|pcap|user|user-pcap IFACE IP PORT SECONDS [PCAP_FILE]
+// TAP: sink/pcap own IP with MAC 02:00:00:00:00:02 (the script's static neighbour entry).
+// xdp: native XDP, copy mode, queue 0; sink/pcap own IP with the interface's own MAC.
+// user/user-pcap: the MAC is net::user_stack's choice, 02:00 + the IPv4 address (the script
+// points the neighbour entry at it); the xdp attach mode is user_stack's (native first).
 // Prints "fps <datagrams per second> datagrams <n> frames <rx frames> ..." and, with pcap,
 // "pcap offered <n> written <n> dropped <n>".
 #include <poll.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <array>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <string>
@@ -27,6 +33,8 @@
 #include "link/af_xdp.hpp"
 #include "link/pcap_recorder.hpp"
 #include "link/tap.hpp"
+#include "net/user_stack.hpp"
+#include "runtime/executor.hpp"
 
 using netrig::bytes;
 using netrig::instant;
@@ -53,7 +61,24 @@ struct sink_result {
     std::uint64_t core_drops = 0;
     std::string top_drop;  // the most frequent core drop reason, if any
     double seconds = 0;
+    double cpu_ns = 0;  // process CPU (all threads) over the run, pcap close included
 };
+
+// CPU time of the whole process (all threads, user + system) in ns.
+double process_cpu_ns() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
+}
+
+std::string top_drop_of(const nc::counters& c) {
+    std::size_t top = 0;
+    for (std::size_t i = 0; i < c.drops.size(); ++i) {
+        top = c.drops[i] > c.drops[top] ? i : top;
+    }
+    return c.drops[top] == 0 ? std::string()
+                             : std::string(nc::to_string(static_cast<nc::drop_reason>(top)));
+}
 
 // The measured loop: receive a batch into the interface, drain the socket, let the interface
 // emit (ARP replies), and sleep in poll() only when the device had nothing.
@@ -70,6 +95,7 @@ sink_result run_sink(Device& dev, const nc::interface_config& config, std::uint1
     std::array<std::uint8_t, 2048> buf{};
     sink_result r;
     const auto start = clock_type::now();
+    const double cpu_start = process_cpu_ns();
     const auto end = start + std::chrono::seconds(seconds);
     for (;;) {
         const auto t = clock_type::now();
@@ -107,24 +133,22 @@ sink_result run_sink(Device& dev, const nc::interface_config& config, std::uint1
         }
     }
     r.seconds = std::chrono::duration<double>(clock_type::now() - start).count();
-    const nc::counters& c = iface.stats();
-    r.core_drops = c.total_drops();
-    std::size_t top = 0;
-    for (std::size_t i = 0; i < c.drops.size(); ++i) {
-        top = c.drops[i] > c.drops[top] ? i : top;
-    }
-    if (c.drops[top] != 0) {
-        r.top_drop = std::string(nc::to_string(static_cast<nc::drop_reason>(top)));
-    }
+    r.cpu_ns = process_cpu_ns() - cpu_start;
+    r.core_drops = iface.stats().total_drops();
+    r.top_drop = top_drop_of(iface.stats());
     return r;
 }
 
 void report(const sink_result& r) {
-    std::printf("fps %.0f datagrams %llu frames %llu payload_bytes %llu core_drops %llu%s%s\n",
+    // cpu_ns_per_datagram is load-independent where fps is not: on a shared machine the wall
+    // clock counts other processes' time slices too.
+    std::printf("fps %.0f datagrams %llu frames %llu payload_bytes %llu cpu_ns_per_datagram %.0f "
+                "core_drops %llu%s%s\n",
                 static_cast<double>(r.datagrams) / r.seconds,
                 static_cast<unsigned long long>(r.datagrams),
                 static_cast<unsigned long long>(r.frames),
                 static_cast<unsigned long long>(r.payload_bytes),
+                r.datagrams == 0 ? 0.0 : r.cpu_ns / static_cast<double>(r.datagrams),
                 static_cast<unsigned long long>(r.core_drops), r.top_drop.empty() ? "" : " top ",
                 r.top_drop.c_str());
 }
@@ -142,14 +166,91 @@ int sink_on(Device& dev, const std::string& mode, const nc::interface_config& co
         return 1;
     }
     nl::pcap_recorder<Device&> rec(dev, **s);
-    const sink_result r = run_sink(rec, config, port, seconds);
-    const auto c = (*s)->close();
+    sink_result r = run_sink(rec, config, port, seconds);
+    const double cpu_close = process_cpu_ns();
+    const auto c = (*s)->close();  // the final drain is part of the cost
+    r.cpu_ns += process_cpu_ns() - cpu_close;
     report(r);
     std::printf("pcap offered %llu written %llu dropped %llu\n",
                 static_cast<unsigned long long>(c.offered),
                 static_cast<unsigned long long>(c.written),
                 static_cast<unsigned long long>(c.dropped));
     return 0;
+}
+
+netrig::runtime::task<int> user_sink(netrig::net::user_stack& st, std::uint16_t port,
+                                     int seconds, sink_result& r) {
+    auto s = st.bind_udp(netrig::net::endpoint{{}, port});
+    if (!s) {
+        std::fprintf(stderr, "bind_udp: %s\n", s.error().message().c_str());
+        co_return 1;
+    }
+    std::vector<std::uint8_t> buf(2048);
+    const auto start = clock_type::now();
+    const double cpu_start = process_cpu_ns();
+    const auto end = start + std::chrono::seconds(seconds);
+    // The flood outlives the measurement, so recv_from never waits past `end` for long.
+    while (clock_type::now() < end) {
+        auto got = co_await s->recv_from(buf);
+        if (!got) {
+            std::fprintf(stderr, "recv_from: %s\n", got.error().message().c_str());
+            break;
+        }
+        ++r.datagrams;
+        r.payload_bytes += got->size;
+    }
+    r.seconds = std::chrono::duration<double>(clock_type::now() - start).count();
+    r.cpu_ns = process_cpu_ns() - cpu_start;
+    r.frames = st.link_stats().rx_frames;
+    r.core_drops = st.core_stats().total_drops();
+    r.top_drop = top_drop_of(st.core_stats());
+    s->close();
+    co_return 0;
+}
+
+int user_mode(const std::string& kind, const std::string& mode, const std::string& name,
+              const std::string& ip, std::uint16_t port, int seconds,
+              const std::string& pcap_path) {
+    netrig::net::user_stack_config c;
+    c.link = kind == "tap" ? netrig::net::link_type::tap : netrig::net::link_type::xdp;
+    c.device = name;
+    c.address = {.address = *nw::ipv4_address::parse(ip), .prefix_len = 24};
+    if (mode == "user-pcap") {
+        c.pcap_path = pcap_path;
+    }
+    netrig::runtime::executor ex;
+    auto st = netrig::net::make_user_stack(c);
+    if (!st) {
+        std::fprintf(stderr, "make_user_stack: %s\n", st.error().message().c_str());
+        return 1;
+    }
+    sink_result r;
+    const int rc = ex.run(user_sink(**st, port, seconds, r));
+    const std::string report_text = (*st)->stats_report();
+    const double cpu_close = process_cpu_ns();
+    st->reset();  // closes the pcap file: its final drain is part of the cost
+    r.cpu_ns += process_cpu_ns() - cpu_close;
+    if (rc == 0) {
+        report(r);
+        // "pcap.written N" / "pcap.dropped N" lines of the stack's own report.
+        if (mode == "user-pcap") {
+            std::uint64_t written = 0;
+            std::uint64_t dropped = 0;
+            const auto value = [&](const char* key) -> std::uint64_t {
+                const auto at = report_text.find(key);
+                return at == std::string::npos
+                           ? 0
+                           : std::strtoull(report_text.c_str() + at + std::strlen(key), nullptr, 10);
+            };
+            written = value("pcap.written ");
+            dropped = value("pcap.dropped ");
+            std::printf("pcap offered %llu written %llu dropped %llu\n",
+                        static_cast<unsigned long long>(written + dropped),
+                        static_cast<unsigned long long>(written),
+                        static_cast<unsigned long long>(dropped));
+        }
+    }
+    return rc;
 }
 
 std::optional<nw::mac_address> read_mac(const std::string& iface) {
@@ -174,10 +275,11 @@ nc::interface_config make_config(nw::mac_address mac, const std::string& ip, std
 
 int main(int argc, char** argv) {
     const std::vector<std::string> a(argv + 1, argv + argc);
-    if ((a.size() != 6 && a.size() != 7) || (a[1] != "sink" && a[1] != "pcap") ||
+    if ((a.size() != 6 && a.size() != 7) ||
+        (a[1] != "sink" && a[1] != "pcap" && a[1] != "user" && a[1] != "user-pcap") ||
         !nw::ipv4_address::parse(a[3])) {
-        std::fprintf(stderr, "usage: udp_sink_bench tap|xdp sink|pcap IFACE IP PORT SECONDS "
-                             "[PCAP_FILE]\n");
+        std::fprintf(stderr, "usage: udp_sink_bench tap|xdp sink|pcap|user|user-pcap IFACE IP "
+                             "PORT SECONDS [PCAP_FILE]\n");
         return 2;
     }
     const std::string& mode = a[1];
@@ -187,7 +289,9 @@ int main(int argc, char** argv) {
     const std::string pcap_path =
         a.size() == 7 ? a[6] : "/dev/shm/netrig_udp_sink_" + std::to_string(::getpid()) + ".pcap";
     int rc = 2;
-    if (a[0] == "tap") {
+    if (mode == "user" || mode == "user-pcap") {
+        rc = user_mode(a[0], mode, name, a[3], port, seconds, pcap_path);
+    } else if (a[0] == "tap") {
         auto dev = nl::tap_device::open({.name = name});
         if (!dev) {
             std::fprintf(stderr, "tap: %s\n", dev.error().message().c_str());
@@ -211,7 +315,7 @@ int main(int argc, char** argv) {
         const auto config = make_config(*mac, a[3], dev->capabilities().mtu);
         rc = sink_on(*dev, mode, config, port, seconds, pcap_path);
     }
-    if (mode == "pcap" && a.size() == 6) {
+    if ((mode == "pcap" || mode == "user-pcap") && a.size() == 6) {
         ::unlink(pcap_path.c_str());
     }
     return rc;

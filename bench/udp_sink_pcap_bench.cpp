@@ -41,7 +41,10 @@ void bm_pcap_record(benchmark::State& state) {
     const auto frame_bytes = static_cast<std::size_t>(state.range(0));
     std::vector<std::uint8_t> frame(frame_bytes, 0x5a);
     const std::string path = pcap_path();
-    auto sink = nl::pcap_sink::open(path, {.realtime_base = 1'700'000'000'000'000'000LL});
+    auto sink = nl::pcap_sink::open(
+        path, {.realtime_base = 1'700'000'000'000'000'000LL,
+               .ring_bytes = static_cast<std::size_t>(state.range(1)) << 10U,
+               .snap_bytes = static_cast<std::size_t>(state.range(2))});
     if (!sink) {
         state.SkipWithError(sink.error().message().c_str());
         return;
@@ -66,7 +69,16 @@ void bm_pcap_record(benchmark::State& state) {
     state.counters["full_retries"] = static_cast<double>(yields);
 }
 
-BENCHMARK(bm_pcap_record)->Arg(106)->Arg(1514)->UseRealTime()->MinTime(1.0);
+// Arguments: frame bytes, ring KiB, snap length.
+BENCHMARK(bm_pcap_record)
+    ->ArgNames({"frame", "ring_kib", "snap"})
+    ->Args({106, 8192, 65536})
+    ->Args({1514, 8192, 65536})
+    ->Args({106, 1024, 65536})
+    ->Args({1514, 1024, 65536})
+    ->Args({1514, 8192, 128})
+    ->UseRealTime()
+    ->MinTime(1.0);
 
 }  // namespace
 

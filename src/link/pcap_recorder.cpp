@@ -206,6 +206,13 @@ std::size_t pcap_sink::drain() {
 
 void pcap_sink::writer_loop() {
     using namespace std::chrono_literals;
+    // The nap doubles while little arrives and halves when a drain found much, so an idle or
+    // slow capture costs ~250 wake-ups a second, not 1000, and a fast one writes big chunks.
+    // Its cap bounds what a burst after idle must fit in: 4 ms at 2 GB/s is 8 MB, the default
+    // ring (see pcap_options::ring_bytes).
+    constexpr auto nap_min = 1ms;
+    constexpr auto nap_max = 4ms;
+    auto nap = nap_min;
     for (;;) {
         // Read stop_ before draining: the producer sets it after its last offer, so a drain
         // that follows a true read sees every record.
@@ -214,11 +221,14 @@ void pcap_sink::writer_loop() {
         if (stopping) {
             return;
         }
-        if (n < capacity_ / 8) {
-            // Little was pending: sleep so the next write is a big one and the writer stays
-            // off the stack's core. The ring absorbs 1 ms (see pcap_options::ring_bytes).
-            std::this_thread::sleep_for(1ms);
+        if (n >= capacity_ / 8) {
+            nap = std::max<std::chrono::milliseconds>(nap / 2, nap_min);
+            continue;  // much was pending: more is probably coming, drain again at once
         }
+        if (n < capacity_ / 32) {
+            nap = std::min<std::chrono::milliseconds>(nap * 2, nap_max);
+        }
+        std::this_thread::sleep_for(nap);
     }
 }
 

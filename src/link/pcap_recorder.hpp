@@ -9,8 +9,10 @@
 //
 // Why it is cheap (see docs/PERFORMANCE.md "UDP sink"): one memcpy per frame into a ring that
 // is mapped twice back to back (a record that wraps stays contiguous, so neither side splits or
-// pads it), one plain store publishes it, and the writer sleeps 1 ms whenever it found less
+// pads it), one plain store publishes it, and the writer naps 1-4 ms whenever it found less
 // than an eighth of the ring, so it wakes at most ~1000 times a second and writes big chunks.
+// Wake-ups are timed rather than signalled so that the producer never makes a syscall or a
+// full fence; the cost is up to 4 ms of capture latency and a ring sized for it.
 #pragma once
 
 #include <atomic>
@@ -36,9 +38,9 @@ struct pcap_options {
     /// CLOCK_REALTIME in ns at instant{} (see realtime_base_now); 0 puts sim runs at the epoch.
     std::int64_t realtime_base = 0;
     /// Bytes of records (16-byte pcap record header + captured bytes) the ring holds before it
-    /// drops; rounded up to a power of two of at least one page. 4 MiB absorbs 1 ms of 1514-byte
-    /// frames at 2.7 Mfps.
-    std::size_t ring_bytes = std::size_t{4} << 20U;
+    /// drops; rounded up to a power of two of at least one page. It should hold 4 ms of
+    /// traffic (the writer's longest nap): 8 MiB is 4 ms of 1514-byte frames at 1.4 Mfps.
+    std::size_t ring_bytes = std::size_t{8} << 20U;
     /// Bytes kept per frame (longer frames are cut; the record keeps the original length).
     std::size_t snap_bytes = 65536;
 };
