@@ -173,6 +173,7 @@ listener_result listener::on_syn(instant now, const four_tuple& tuple, const wir
     requests_[id] = r;
     const bool inserted = index_.insert(tuple, id);
     NETRIG_ASSERT(inserted);
+    earliest_ = earliest_ ? std::min(*earliest_, r.deadline) : r.deadline;
     count(listener_event::synack_sent);
     return {.reply = synack(now, r)};
 }
@@ -341,13 +342,10 @@ void listener::commit_retransmit(instant now, std::uint32_t id) {
 }
 
 std::optional<instant> listener::next_deadline() const {
-    std::optional<instant> next;
-    for (const request& r : requests_) {
-        if (r.in_use && (!next || r.deadline < *next)) {
-            next = r.deadline;
-        }
+    if (index_.size() == 0) {
+        return std::nullopt;
     }
-    return next;
+    return earliest_;
 }
 
 void listener::on_accepted() {

@@ -183,26 +183,39 @@ public:
     /// it has no room; the SYN-ACK then stays due. Returns the number of replies emitted.
     template <class Out>
     std::size_t poll(instant now, Out&& out) {
-        std::size_t n = 0;
-        for (std::uint32_t id = 0; id < requests_.size(); ++id) {
-            if (!requests_[id].in_use || requests_[id].deadline > now) {
-                continue;
-            }
-            const auto reply = on_request_timer(now, id);
-            if (!reply) {
-                continue;
-            }
-            if (!out(static_cast<const listener_reply&>(*reply))) {
-                requests_[id].deadline = now;  // still due
-                break;
-            }
-            commit_retransmit(now, id);
-            ++n;
+        // earliest_ is a lower bound of every record's deadline, so an idle poll costs O(1);
+        // a poll with work scans the (bounded) SYN queue once and makes the bound exact.
+        if (index_.size() == 0 || !earliest_ || now < *earliest_) {
+            return 0;
         }
+        std::size_t n = 0;
+        std::optional<instant> earliest;
+        for (std::uint32_t id = 0; id < requests_.size(); ++id) {
+            if (!requests_[id].in_use) {
+                continue;
+            }
+            if (requests_[id].deadline <= now) {
+                const auto reply = on_request_timer(now, id);
+                if (!reply) {
+                    continue;  // expired and removed
+                }
+                if (!out(static_cast<const listener_reply&>(*reply))) {
+                    earliest = now;  // this one stays due; later ones are unscanned
+                    break;
+                }
+                commit_retransmit(now, id);
+                ++n;
+            }
+            if (!earliest || requests_[id].deadline < *earliest) {
+                earliest = requests_[id].deadline;
+            }
+        }
+        earliest_ = earliest;
         return n;
     }
 
-    /// The earliest SYN-ACK retransmission or record expiry, or nothing.
+    /// The earliest SYN-ACK retransmission or record expiry, or nothing. May be early (a
+    /// lower bound after records were removed); poll() then does nothing and tightens it.
     [[nodiscard]] std::optional<instant> next_deadline() const;
 
     /// The application accepted one of the handshakes returned (the accept queue shrinks).
@@ -279,6 +292,7 @@ private:
     std::vector<std::uint32_t> free_;
     std::size_t accept_queue_len_ = 0;
     std::optional<instant> last_cookie_sent_;
+    std::optional<instant> earliest_;  // lower bound of the records' deadlines
     listener_counters counters_;
 };
 
