@@ -1,6 +1,28 @@
 // SPDX-License-Identifier: MIT
 // core/tcp: the demux tables of one stack: established/synchronizing connections by 4-tuple,
 // listeners by local address and port, TIME-WAIT records, and ephemeral ports for connect().
+//
+// Driving it (per received TCP segment, tuple seen from our side):
+//   switch (auto d = table.demux(tuple); d.kind) {
+//   case demux_kind::connection: conns[d.id].on_segment(now, seg); break;
+//   case demux_kind::time_wait:
+//       switch (table.time_wait().on_segment(now, tuple, seg.tcp)) {
+//       case time_wait_action::send_ack: send(table.time_wait().ack_for(*rec, ts_clock)); break;
+//       case time_wait_action::reuse: {            // a SYN: RFC 6191 decides
+//           auto* l = listener_for(tuple);          // table.find_listener(...)
+//           if (!l) break;
+//           auto iss = table.time_wait().on_syn(tuple, seg.tcp, l->would_use_timestamps(seg.tcp),
+//                                               l->isn(now, tuple));
+//           if (iss) handle(l->on_segment(now, src, dst, seg.tcp, iss));
+//           break; }
+//       default: break;                             // drop, closed
+//       } break;
+//   case demux_kind::listener: handle(listeners[d.id].on_segment(now, src, dst, seg.tcp)); break;
+//   case demux_kind::none: /* RFC 9293 §3.10.7.1: RST unless RST */ break;
+//   }
+// handle(): send result.reply; for result.established create the connection, add_connection()
+// it, queue it for accept() and hand it the same segment. Timers: table.time_wait().expire(now)
+// and listener.poll(now, out) at their next_deadline().
 #pragma once
 
 #include <cstddef>
