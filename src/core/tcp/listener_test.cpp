@@ -551,7 +551,7 @@ TEST(tcp_listener, hostile_segment_sweep_keeps_bounds) {
     listener l{{.backlog = 8, .syn_queue_max = 16}, secrets};
     rng r{2024};
     instant now{1s};
-    std::vector<seq32> synacks(64);
+    std::vector<seq32> synacks(65);  // indexed by port 1..64
     for (int i = 0; i < 200'000; ++i) {
         const auto p = static_cast<std::uint16_t>(1 + r.below(64));
         seg_spec s{
