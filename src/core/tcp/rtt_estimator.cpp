@@ -68,6 +68,19 @@ void rtt_estimator::reset_backoff() {
     backoff_count_ = 0;
 }
 
+void rtt_estimator::on_handshake_after_syn_timeout() {
+    if (srtt_) {
+        return;
+    }
+    // RFC 6298 §5.7: "If the timer expires awaiting the ACK of a SYN segment and the TCP
+    // implementation is using an RTO less than 3 seconds, the RTO MUST be re-initialized to
+    // 3 seconds when data transmission begins (i.e., after the three-way handshake completes)."
+    constexpr duration syn_fallback = std::chrono::seconds{3};
+    base_rto_ = std::clamp(std::max(base_rto_, syn_fallback), limits_.min, limits_.max);
+    rto_ = base_rto_;
+    backoff_count_ = 0;
+}
+
 duration rtt_estimator::rto() const { return rto_; }
 
 std::optional<duration> rtt_estimator::srtt() const { return srtt_; }

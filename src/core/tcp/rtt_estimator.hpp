@@ -41,6 +41,10 @@ public:
     /// Forgets the back-off (call when new data is acknowledged); rto() returns to the value
     /// computed from SRTT/RTTVAR (or limits.initial before any sample).
     void reset_backoff();
+    /// The handshake completed after the SYN (or SYN-ACK) timed out at least once: RFC 6298
+    /// §5.7 re-initialises RTO to 3 s (when it was lower) for the start of data transfer. Has
+    /// no effect once a sample exists (a measured RTO is better than the fallback).
+    void on_handshake_after_syn_timeout();
 
     /// The current retransmission timeout, back-off included, within [limits.min, limits.max].
     [[nodiscard]] duration rto() const;

@@ -110,6 +110,24 @@ TEST(tcp_rfc6298, s5_7_new_sample_or_reset_ends_the_backoff) {
     EXPECT_EQ(est.rto(), 1250ms);
 }
 
+TEST(tcp_rfc6298, s5_7_rto_is_three_seconds_after_a_syn_timeout) {
+    rtt_estimator est;
+    est.on_timeout();  // the SYN timed out: RTO 2 s
+    est.on_handshake_after_syn_timeout();
+    EXPECT_EQ(est.rto(), 3s);
+    est.on_timeout();
+    EXPECT_EQ(est.rto(), 6s);
+    est.reset_backoff();
+    EXPECT_EQ(est.rto(), 3s);  // stays the base until a sample arrives
+    est.on_sample(100ms);
+    EXPECT_EQ(est.rto(), 300ms);
+    // With a sample already taken (e.g. from a timestamp echo) the measured RTO is kept.
+    rtt_estimator measured;
+    measured.on_sample(100ms);
+    measured.on_handshake_after_syn_timeout();
+    EXPECT_EQ(measured.rto(), 300ms);
+}
+
 TEST(tcp_rtt_estimator, min_rtt_is_the_smallest_sample) {
     rtt_estimator est;
     est.on_sample(30ms);

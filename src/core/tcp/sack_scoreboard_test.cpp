@@ -5,6 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include "base/rng.hpp"
+
+#include <algorithm>
+#include <optional>
 #include <ostream>
 #include <vector>
 
@@ -222,6 +226,114 @@ TEST_P(sack_recovery_test, recovery_progress_shrinks_holes) {
     // Only [600,1000) is left unSACKed and not lost; no hole below the highest SACK remains.
     EXPECT_EQ(board.pipe(s(200), s(1000), s(200), mss), 400U + 100U);
     EXPECT_EQ(board.next_seg(s(200), s(1000), s(200), mss), r(400, 500));
+}
+
+// The RFC 6675 §4 routines written literally, octet by octet, over a reference bitmap; the
+// scoreboard must agree with them on random SACK histories.
+struct reference_board {
+    std::vector<bool> sacked;  // index = offset from snd_una
+
+    [[nodiscard]] bool is_lost(std::uint32_t seq, std::uint32_t mss) const {
+        std::uint32_t bytes = 0;
+        std::uint32_t runs = 0;
+        for (std::size_t i = seq + 1; i < sacked.size(); ++i) {
+            bytes += sacked[i] ? 1 : 0;
+            // A run of SACKed octets starting above seq is one "discontiguous SACKed sequence";
+            // a run that covers seq + 1 counts too.
+            if (sacked[i] && (i == seq + 1 || !sacked[i - 1])) {
+                ++runs;
+            }
+        }
+        return runs >= 3 || bytes > 2 * mss;
+    }
+    [[nodiscard]] std::uint32_t pipe(std::uint32_t high_rxt, std::uint32_t mss) const {
+        // Walks down from HighData so IsLost's "SACKed above S1" counts are running sums.
+        std::uint32_t pipe = 0;
+        std::uint32_t bytes_above = 0;
+        std::uint32_t runs_above = 0;
+        for (auto s1 = static_cast<std::uint32_t>(sacked.size()); s1-- > 0;) {
+            if (sacked[s1]) {
+                ++bytes_above;
+                // Descending, a run's first octet seen is its top.
+                if (s1 + 1 == sacked.size() || !sacked[s1 + 1]) {
+                    ++runs_above;
+                }
+                continue;
+            }
+            const bool lost = runs_above >= 3 || bytes_above > 2 * mss;
+            pipe += lost ? 0 : 1;
+            pipe += s1 < high_rxt ? 1 : 0;  // high_rxt is exclusive here
+        }
+        return pipe;
+    }
+};
+
+TEST(tcp_sack_scoreboard, agrees_with_octet_by_octet_rfc6675_on_random_histories) {
+    constexpr std::uint32_t window = 600;
+    constexpr std::uint32_t mss = 20;
+    const seq32 una{0xfffffe00U};  // crosses the wrap
+    for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+        rng random(seed);
+        sack_scoreboard board;
+        board.reset(una);
+        reference_board ref{std::vector<bool>(window, false)};
+        for (int step = 0; step < 12; ++step) {
+            std::vector<seq_range> blocks;
+            for (int b = 0; b < 3; ++b) {
+                const auto begin = static_cast<std::uint32_t>(random.below(window));
+                const auto len = static_cast<std::uint32_t>(1 + random.below(40));
+                const std::uint32_t end = std::min(window, begin + len);
+                blocks.push_back({una + begin, una + end});
+                for (std::uint32_t i = begin; i < end; ++i) {
+                    ref.sacked[i] = true;
+                }
+            }
+            (void)board.on_ack(una, una + window, blocks);
+            const auto count =
+                static_cast<std::uint32_t>(std::count(ref.sacked.begin(), ref.sacked.end(), true));
+            ASSERT_EQ(board.sacked_bytes(), count) << "seed " << seed;
+            for (std::uint32_t i = 0; i < window; i += 7) {
+                ASSERT_EQ(board.is_sacked(una + i), ref.sacked[i]) << "seed " << seed << " @" << i;
+                if (!ref.sacked[i]) {
+                    ASSERT_EQ(board.is_lost(una + i, mss), ref.is_lost(i, mss))
+                        << "seed " << seed << " @" << i;
+                }
+            }
+            for (const std::uint32_t high_rxt : {0U, 50U, 333U}) {
+                ASSERT_EQ(board.pipe(una, una + window, una + high_rxt, mss),
+                          ref.pipe(high_rxt, mss))
+                    << "seed " << seed << " high_rxt " << high_rxt;
+                // NextSeg rules 1/3: the smallest unSACKed octet >= HighRxt below the highest
+                // SACKed octet, up to SMSS of unSACKed octets.
+                std::optional<std::uint32_t> s2;
+                const auto top = static_cast<std::uint32_t>(
+                    window - (std::find(ref.sacked.rbegin(), ref.sacked.rend(), true) -
+                              ref.sacked.rbegin()));
+                for (std::uint32_t i = high_rxt; i < top; ++i) {
+                    if (!ref.sacked[i]) {
+                        s2 = i;
+                        break;
+                    }
+                }
+                const auto seg = board.next_seg(una, una + window, una + high_rxt, mss);
+                ASSERT_EQ(seg.has_value(), s2.has_value()) << "seed " << seed;
+                if (seg) {
+                    ASSERT_EQ(seg->begin, una + *s2) << "seed " << seed;
+                    const auto len = static_cast<std::uint32_t>(seg->end - seg->begin);
+                    ASSERT_GE(len, 1U);
+                    ASSERT_LE(len, mss);
+                    for (std::uint32_t i = *s2; i < *s2 + len; ++i) {
+                        ASSERT_FALSE(ref.sacked[i]) << "seed " << seed;
+                    }
+                }
+            }
+            // Ranges are sorted, disjoint and non-adjacent (fully coalesced).
+            const auto rs = board.ranges();
+            for (std::size_t i = 1; i < rs.size(); ++i) {
+                ASSERT_TRUE(rs[i - 1].end.before(rs[i].begin)) << "seed " << seed;
+            }
+        }
+    }
 }
 
 }  // namespace

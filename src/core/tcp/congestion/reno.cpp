@@ -66,6 +66,7 @@ void reno::on_enter_recovery(instant /*now*/, std::uint32_t bytes_in_flight) {
     cwnd_ = ssthresh_;
     bytes_acked_ = 0;
     after_rto_ = false;
+    rto_pending_ = false;
 }
 
 void reno::on_exit_recovery(instant /*now*/) {
