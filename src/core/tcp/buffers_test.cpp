@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // core/tcp: send ring and receive reassembly buffers, including split-point reassembly.
+#include <gtest/gtest.h>
+
 #include <numeric>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "core/tcp/recv_buffer.hpp"
 #include "core/tcp/send_buffer.hpp"
@@ -53,7 +53,7 @@ TEST(tcp_send_buffer, growth_keeps_wrapped_data_in_order) {
     send_buffer b{4, 64};
     ASSERT_EQ(b.write(as_bytes("abcd")), 4U);
     b.consume(3);
-    ASSERT_EQ(b.write(as_bytes("efg")), 3U);   // wraps
+    ASSERT_EQ(b.write(as_bytes("efg")), 3U);    // wraps
     ASSERT_EQ(b.write(as_bytes("hijkl")), 5U);  // grows while wrapped
     EXPECT_EQ(joined(b.peek(0, b.size())), "defghijkl");
 }

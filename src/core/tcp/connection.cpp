@@ -37,8 +37,7 @@ connection::connection(instant now, const conn_config& cfg, const open_params& p
     NETRIG_ASSERT(cfg.challenge_acks_per_second > 0);
 }
 
-connection connection::open_active(instant now, const conn_config& cfg,
-                                   const open_params& params) {
+connection connection::open_active(instant now, const conn_config& cfg, const open_params& params) {
     connection c{now, cfg, params};
     // RFC 9293 §3.10.1 OPEN (active): "a SYN segment of the form <SEQ=ISS><CTL=SYN> is sent.
     // Set SND.UNA to ISS, SND.NXT to ISS+1, enter SYN-SENT state".
@@ -107,8 +106,8 @@ connection connection::from_handshake(instant now, const conn_config& cfg, const
     c.max_snd_wnd_ = std::max<std::uint32_t>(c.snd_wnd_, hs.syn_window);
     c.snd_wl1_ = hs.irs + 1U;
     c.snd_wl2_ = c.snd_una_;
-    c.rcv_adv_ = c.rcv_nxt() + std::min<std::uint32_t>(
-        static_cast<std::uint32_t>(c.recv_.free()), 0xffffU);
+    c.rcv_adv_ =
+        c.rcv_nxt() + std::min<std::uint32_t>(static_cast<std::uint32_t>(c.recv_.free()), 0xffffU);
     c.last_ack_sent_ = c.rcv_nxt();
     if (hs.rtt) {
         c.rtt_.on_sample(*hs.rtt);
@@ -166,8 +165,8 @@ result<std::size_t, std::error_code> connection::send(bytes data) {
 }
 
 result<std::size_t, std::error_code> connection::recv(mut_bytes out) {
-    const std::size_t window_before = static_cast<std::size_t>(
-        std::max<std::int32_t>(0, rcv_adv_ - rcv_nxt()));
+    const std::size_t window_before =
+        static_cast<std::size_t>(std::max<std::int32_t>(0, rcv_adv_ - rcv_nxt()));
     const std::size_t n = recv_.read(out);
     if (n > 0) {
         // A window update is worth an ACK of its own when the window we could offer has at
@@ -270,6 +269,20 @@ void connection::enter_closed(std::optional<std::error_code> why) {
     probe_due_ = false;
     keepalive_due_ = false;
     rtx_due_ = false;
+}
+
+void connection::set_path_mtu(std::uint16_t mtu) {
+    // 40 bytes of IPv4 and TCP headers; the handshake's options overhead is already in
+    // peer_mss_limit_, so subtract it again from the MTU-derived value.
+    const std::uint16_t clamped = std::max<std::uint16_t>(mtu, 576);
+    const auto overhead =
+        static_cast<std::uint16_t>(neg_.timestamps ? 40 + timestamps_option_len : 40);
+    const auto mss = static_cast<std::uint16_t>(std::min<int>(peer_mss_limit_, clamped - overhead));
+    if (mss == neg_.send_mss) {
+        return;
+    }
+    neg_.send_mss = mss;
+    cc_.set_mss(mss);
 }
 
 readiness connection::ready() const {

@@ -20,8 +20,8 @@
 #include "base/bytes.hpp"
 #include "base/result.hpp"
 #include "base/time.hpp"
-#include "core/tcp/conn_config.hpp"
 #include "core/tcp/congestion/congestion.hpp"
+#include "core/tcp/conn_config.hpp"
 #include "core/tcp/four_tuple.hpp"
 #include "core/tcp/options_negotiation.hpp"
 #include "core/tcp/recv_buffer.hpp"
@@ -38,48 +38,49 @@ struct handshake;  // listener.hpp: a passive handshake the listener completed
 
 /// How a connection starts: its 4-tuple and the values G's listener/ISN code chose.
 struct open_params {
-    four_tuple tuple;           ///< local and remote address/port
-    wire::seq32 iss;            ///< initial send sequence number (RFC 6528, computed by caller)
-    std::uint32_t ts_offset = 0;  ///< random per-connection offset of our TSval clock (RFC 7323 §7.1)
+    four_tuple tuple;  ///< local and remote address/port
+    wire::seq32 iss;   ///< initial send sequence number (RFC 6528, computed by caller)
+    std::uint32_t ts_offset =
+        0;  ///< random per-connection offset of our TSval clock (RFC 7323 §7.1)
 };
 
 /// What the application may do now without being told "would block".
 struct readiness {
-    bool readable = false;  ///< recv() returns data, end of stream, or an error
-    bool writable = false;  ///< send() accepts at least one byte, or returns an error
-    bool error = false;     ///< error() is set
-    bool connected = false; ///< the handshake completed at some point
-    bool closed = false;    ///< state is CLOSED and nothing is left to transmit
+    bool readable = false;   ///< recv() returns data, end of stream, or an error
+    bool writable = false;   ///< send() accepts at least one byte, or returns an error
+    bool error = false;      ///< error() is set
+    bool connected = false;  ///< the handshake completed at some point
+    bool closed = false;     ///< state is CLOSED and nothing is left to transmit
 };
 
 /// TCP_INFO-like counters and the current windows.
 struct tcp_stats {
-    tcp_state state = tcp_state::closed;  ///< current state
-    std::uint32_t cwnd = 0;               ///< congestion window, bytes
-    std::uint32_t ssthresh = 0;           ///< slow-start threshold, bytes
-    std::optional<duration> srtt;         ///< smoothed RTT
-    duration rttvar{0};                   ///< RTT variation
-    duration rto{0};                      ///< current RTO incl. back-off
-    std::optional<duration> min_rtt;      ///< smallest RTT sample
-    std::uint32_t bytes_in_flight = 0;    ///< SND.MAX - SND.UNA (sequence space)
-    std::uint32_t send_mss = 0;           ///< effective send MSS (payload bytes)
-    std::uint32_t send_window = 0;        ///< peer's window (scaled)
-    std::uint32_t recv_window = 0;        ///< window we last advertised (scaled)
-    std::size_t recv_buffer = 0;          ///< current receive buffer capacity (auto-tuned)
-    std::uint64_t segments_in = 0;        ///< segments given to on_segment()
-    std::uint64_t segments_out = 0;       ///< segments emitted by poll()
-    std::uint64_t bytes_sent = 0;         ///< payload bytes emitted, retransmissions included
+    tcp_state state = tcp_state::closed;    ///< current state
+    std::uint32_t cwnd = 0;                 ///< congestion window, bytes
+    std::uint32_t ssthresh = 0;             ///< slow-start threshold, bytes
+    std::optional<duration> srtt;           ///< smoothed RTT
+    duration rttvar{0};                     ///< RTT variation
+    duration rto{0};                        ///< current RTO incl. back-off
+    std::optional<duration> min_rtt;        ///< smallest RTT sample
+    std::uint32_t bytes_in_flight = 0;      ///< SND.MAX - SND.UNA (sequence space)
+    std::uint32_t send_mss = 0;             ///< effective send MSS (payload bytes)
+    std::uint32_t send_window = 0;          ///< peer's window (scaled)
+    std::uint32_t recv_window = 0;          ///< window we last advertised (scaled)
+    std::size_t recv_buffer = 0;            ///< current receive buffer capacity (auto-tuned)
+    std::uint64_t segments_in = 0;          ///< segments given to on_segment()
+    std::uint64_t segments_out = 0;         ///< segments emitted by poll()
+    std::uint64_t bytes_sent = 0;           ///< payload bytes emitted, retransmissions included
     std::uint64_t bytes_retransmitted = 0;  ///< payload bytes emitted again
-    std::uint64_t bytes_acked = 0;        ///< payload bytes acknowledged by the peer
-    std::uint64_t bytes_received = 0;     ///< in-order payload bytes received
-    std::uint32_t retransmits = 0;        ///< segments retransmitted (any cause)
-    std::uint32_t rto_expirations = 0;    ///< retransmission timeouts
-    std::uint32_t fast_retransmits = 0;   ///< recovery episodes entered by dupacks or SACK
-    std::uint32_t challenge_acks = 0;     ///< RFC 5961 challenge ACKs sent
+    std::uint64_t bytes_acked = 0;          ///< payload bytes acknowledged by the peer
+    std::uint64_t bytes_received = 0;       ///< in-order payload bytes received
+    std::uint32_t retransmits = 0;          ///< segments retransmitted (any cause)
+    std::uint32_t rto_expirations = 0;      ///< retransmission timeouts
+    std::uint32_t fast_retransmits = 0;     ///< recovery episodes entered by dupacks or SACK
+    std::uint32_t challenge_acks = 0;       ///< RFC 5961 challenge ACKs sent
     std::uint32_t challenge_acks_suppressed = 0;  ///< challenge ACKs the rate limit held back
-    std::uint32_t paws_drops = 0;         ///< segments dropped by RFC 7323 PAWS
-    std::uint32_t unacceptable = 0;       ///< segments failing the §3.10.7.4 acceptability test
-    std::uint32_t ooo_segments = 0;       ///< data segments received out of order
+    std::uint32_t paws_drops = 0;                 ///< segments dropped by RFC 7323 PAWS
+    std::uint32_t unacceptable = 0;  ///< segments failing the §3.10.7.4 acceptability test
+    std::uint32_t ooo_segments = 0;  ///< data segments received out of order
 };
 
 /// A TCP connection. Not copyable (it owns buffers); movable.
@@ -150,6 +151,11 @@ public:
     /// RFC 9293 §3.10.5 ABORT: RST to the peer in synchronized states, then CLOSED.
     void abort();
 
+    /// The path MTU changed (ICMP fragmentation needed, RFC 1191, or a route change): the send
+    /// MSS becomes at most mtu - 40 - options (never above what the peer allowed); cwnd keeps
+    /// its byte size. MTUs below 576 are treated as 576.
+    void set_path_mtu(std::uint16_t mtu);
+
     /// Current state.
     [[nodiscard]] tcp_state state() const { return state_; }
     /// What the application can do now.
@@ -161,9 +167,7 @@ public:
     /// The 4-tuple.
     [[nodiscard]] const four_tuple& tuple() const { return tuple_; }
     /// True when CLOSED with nothing left to emit: the owner may free the connection.
-    [[nodiscard]] bool finished() const {
-        return state_ == tcp_state::closed && !rst_pending_;
-    }
+    [[nodiscard]] bool finished() const { return state_ == tcp_state::closed && !rst_pending_; }
     /// The options agreed in the handshake (meaningful once synchronized).
     [[nodiscard]] const negotiated_options& negotiated() const { return neg_; }
 
@@ -224,7 +228,7 @@ private:
     four_tuple tuple_;
     conn_config cfg_;
     tcp_state state_ = tcp_state::closed;
-    bool passive_ = false;            // from_syn(): RST in SYN-RECEIVED returns to LISTEN
+    bool passive_ = false;  // from_syn(): RST in SYN-RECEIVED returns to LISTEN
     std::optional<std::error_code> error_;
 
     // Send sequence space (RFC 9293 §3.3.1) and SND.MAX (highest sent, for go-back-N after RTO).
@@ -241,19 +245,19 @@ private:
 
     // Receive sequence space. RCV.NXT is irs_ + 1 + recv_.ready_end() (+1 after a FIN).
     wire::seq32 irs_;
-    wire::seq32 rcv_adv_;            // right edge of the window last advertised
+    wire::seq32 rcv_adv_;  // right edge of the window last advertised
     bool fin_received_ = false;
     std::optional<wire::seq32> fin_seq_;  // peer's FIN seen (maybe out of order)
-    bool read_closed_ = false;       // close(): the application reads no more
+    bool read_closed_ = false;            // close(): the application reads no more
 
     // Options.
     wire::tcp::options syn_sent_options_;
     negotiated_options neg_;
     std::uint8_t offered_shift_ = 0;
     std::uint32_t ts_offset_ = 0;
-    std::uint32_t ts_recent_ = 0;     // RFC 7323 TS.Recent
+    std::uint32_t ts_recent_ = 0;  // RFC 7323 TS.Recent
     instant ts_recent_time_;
-    wire::seq32 last_ack_sent_;       // RFC 7323 Last.ACK.sent
+    wire::seq32 last_ack_sent_;  // RFC 7323 Last.ACK.sent
 
     // Buffers.
     send_buffer send_;
@@ -262,7 +266,7 @@ private:
     // ACK generation.
     bool ack_now_ = false;
     std::optional<instant> delayed_ack_at_;
-    std::uint32_t unacked_bytes_ = 0;   // in-order bytes received since our last ACK
+    std::uint32_t unacked_bytes_ = 0;  // in-order bytes received since our last ACK
     std::uint32_t quickack_left_ = 0;
     std::uint64_t challenge_window_ms_ = 0;
     std::uint32_t challenge_count_ = 0;
@@ -273,7 +277,7 @@ private:
     // Handshake and retransmission.
     bool syn_due_ = true;
     std::optional<instant> rto_at_;
-    std::uint32_t rto_count_ = 0;       // consecutive RTOs without progress
+    std::uint32_t rto_count_ = 0;            // consecutive RTOs without progress
     std::optional<instant> progress_since_;  // user timeout reference (oldest unacked send)
     std::optional<instant> persist_at_;
     bool probe_due_ = false;
@@ -294,9 +298,9 @@ private:
     sack_scoreboard sacks_;
     std::uint32_t dupacks_ = 0;
     bool in_recovery_ = false;
-    wire::seq32 recover_;             // RFC 6582 "recover"
-    wire::seq32 high_rxt_;            // end of what this recovery retransmitted
-    bool rtx_due_ = false;            // NewReno: retransmit the segment at SND.UNA
+    wire::seq32 recover_;   // RFC 6582 "recover"
+    wire::seq32 high_rxt_;  // end of what this recovery retransmitted
+    bool rtx_due_ = false;  // NewReno: retransmit the segment at SND.UNA
 
     // Receive-window auto-tuning (DRS-like).
     instant drs_start_;
@@ -305,10 +309,13 @@ private:
     tcp_stats stats_;
     mutable tx_kind next_kind_ = tx_kind::none;  // set by prepare(), read by commit()
     bool established_once_ = false;
-    std::uint32_t rcv_mss_ = default_mss_ipv4;   // largest payload received (delayed-ACK unit)
+    std::uint32_t rcv_mss_ = default_mss_ipv4;  // largest payload received (delayed-ACK unit)
     std::uint32_t persist_count_ = 0;
     instant last_data_send_;
-    std::uint32_t ts_rto_floor_ = 0;  // TSval at the last RTO: older echoes give no RTT sample
+    std::uint32_t ts_rto_floor_ = 0;
+    std::uint16_t peer_mss_limit_ =
+        default_mss_ipv4;  // send MSS agreed in the handshake  // TSval at the last RTO: older
+                           // echoes give no RTT sample
 };
 
 }  // namespace netrig::core::tcp

@@ -129,7 +129,8 @@ TEST(tcp_rfc9293, s3_8_6_1_zero_window_is_probed_with_backoff) {
     EXPECT_EQ(out[0].payload, "h");
     EXPECT_EQ(c.state(), tcp_state::established);
     // The window opens: the rest follows.
-    send(c, second + std::chrono::milliseconds{1}, seg{.seq = rbase, .ack = lbase + 1, .window = 1000});
+    send(c, second + std::chrono::milliseconds{1},
+         seg{.seq = rbase, .ack = lbase + 1, .window = 1000});
     out = recv_all(c, second + std::chrono::milliseconds{1});
     ASSERT_EQ(out.size(), 1U);
     EXPECT_EQ(out[0].payload, "ello");
@@ -137,9 +138,8 @@ TEST(tcp_rfc9293, s3_8_6_1_zero_window_is_probed_with_backoff) {
 
 TEST(tcp_rfc1122, s4_2_3_6_keepalive_probes_then_times_out) {
     conn_config cfg = plain_config();
-    cfg.keepalive = keepalive_config{.idle = std::chrono::seconds{10},
-                                     .interval = std::chrono::seconds{1},
-                                     .probes = 2};
+    cfg.keepalive = keepalive_config{
+        .idle = std::chrono::seconds{10}, .interval = std::chrono::seconds{1}, .probes = 2};
     connection c = established(cfg);
     expect_nothing(c, at_ms(9999));
     expect_recv(c, at_ms(10000), {seg{.seq = local_iss, .ack = rbase}});

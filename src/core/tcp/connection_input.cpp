@@ -11,7 +11,9 @@ namespace netrig::core::tcp {
 
 namespace {
 
-constexpr bool has(std::uint8_t flags, std::uint8_t bit) { return (flags & bit) != 0; }
+constexpr bool has(std::uint8_t flags, std::uint8_t bit) {
+    return (flags & bit) != 0;
+}
 
 // RFC 7323 §5.5: a TS.Recent older than 24 days is no longer valid for PAWS.
 constexpr duration paws_idle_max = std::chrono::hours{24 * 24};
@@ -20,6 +22,7 @@ constexpr duration paws_idle_max = std::chrono::hours{24 * 24};
 
 void connection::apply_handshake_options(instant now, const wire::tcp::options& peer) {
     neg_ = negotiate(cfg_, syn_sent_options_, peer);
+    peer_mss_limit_ = neg_.send_mss;
     if (neg_.timestamps) {
         ts_recent_ = peer.ts->value;
         ts_recent_time_ = now;
@@ -81,8 +84,8 @@ void connection::on_segment_syn_sent(instant now, const segment_in& seg) {
     snd_wnd_ = t.window;  // RFC 7323 §2.2: a SYN's window is never scaled
     max_snd_wnd_ = snd_wnd_;
     snd_wl1_ = t.seq;
-    rcv_adv_ = rcv_nxt() + std::min<std::uint32_t>(static_cast<std::uint32_t>(recv_.free()),
-                                                  0xffffU);
+    rcv_adv_ =
+        rcv_nxt() + std::min<std::uint32_t>(static_cast<std::uint32_t>(recv_.free()), 0xffffU);
     if (ack) {
         // "SND.UNA should be advanced to equal SEG.ACK ... If SND.UNA > ISS (our SYN has been
         // ACKed), change the connection state to ESTABLISHED, form an ACK segment
@@ -130,8 +133,8 @@ void connection::on_segment_synchronized(instant now, const segment_in& seg) {
     const bool rst = has(t.flags, wire::tcp::flag::rst);
     const bool syn = has(t.flags, wire::tcp::flag::syn);
     const bool fin = has(t.flags, wire::tcp::flag::fin);
-    if (state_ == tcp_state::syn_received && syn && !has(t.flags, wire::tcp::flag::ack) &&
-        !rst && t.seq == irs_) {
+    if (state_ == tcp_state::syn_received && syn && !has(t.flags, wire::tcp::flag::ack) && !rst &&
+        t.seq == irs_) {
         // The peer did not get our SYN-ACK and repeats its SYN: send the SYN-ACK again.
         syn_due_ = true;
         return;
@@ -351,8 +354,8 @@ bool connection::on_segment_ack(instant now, const wire::tcp::repr& t) {
         // retransmission queue that are thereby entirely acknowledged are removed."
         acked = static_cast<std::uint32_t>(t.ack - snd_una_);
         if (t.ack.after(data_base_)) {
-            const auto data = std::min<std::size_t>(static_cast<std::uint32_t>(t.ack - data_base_),
-                                                    send_.size());
+            const auto data =
+                std::min<std::size_t>(static_cast<std::uint32_t>(t.ack - data_base_), send_.size());
             send_.consume(data);
             data_base_ += static_cast<std::uint32_t>(data);
             stats_.bytes_acked += data;
@@ -407,10 +410,9 @@ bool connection::on_segment_ack(instant now, const wire::tcp::repr& t) {
     }
     // RFC 5681 §2 DUPLICATE ACKNOWLEDGMENT: outstanding data, no data, no SYN/FIN, ACK equal
     // to SND.UNA, and the same window.
-    const bool dupack = acked == 0 && t.ack == snd_una_ && snd_nxt_ != snd_una_ &&
-                        t.payload.empty() &&
-                        !has(t.flags, wire::tcp::flag::syn | wire::tcp::flag::fin) &&
-                        snd_wnd_ == old_wnd;
+    const bool dupack =
+        acked == 0 && t.ack == snd_una_ && snd_nxt_ != snd_una_ && t.payload.empty() &&
+        !has(t.flags, wire::tcp::flag::syn | wire::tcp::flag::fin) && snd_wnd_ == old_wnd;
     on_segment_ack_recovery(now, t, acked, flight_before, dupack);
     return true;
 }
@@ -431,9 +433,8 @@ void connection::on_segment_ack_window(const wire::tcp::repr& t) {
     }
 }
 
-void connection::on_segment_ack_recovery(instant now, const wire::tcp::repr& t,
-                                         std::uint32_t acked, std::uint32_t flight_before,
-                                         bool dupack) {
+void connection::on_segment_ack_recovery(instant now, const wire::tcp::repr& t, std::uint32_t acked,
+                                         std::uint32_t flight_before, bool dupack) {
     const std::uint32_t mss = neg_.send_mss;
     if (in_recovery_) {
         if (acked > 0) {
@@ -506,8 +507,8 @@ void connection::on_segment_text(instant now, const wire::tcp::repr& t) {
     }
     rcv_mss_ = std::max(rcv_mss_, static_cast<std::uint32_t>(t.payload.size()));
     const bool had_holes = !recv_.out_of_order().empty();
-    const std::size_t advanced = recv_.insert(stream_pos(nxt) + static_cast<std::uint32_t>(off),
-                                              data);
+    const std::size_t advanced =
+        recv_.insert(stream_pos(nxt) + static_cast<std::uint32_t>(off), data);
     if (advanced == 0) {
         // RFC 5681 §4.2: "A TCP receiver SHOULD send an immediate duplicate ACK when an
         // out-of-order segment arrives."

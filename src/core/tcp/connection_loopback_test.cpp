@@ -3,12 +3,12 @@
 // reordering, duplication, corruption, a rate-limited drop-tail queue) in virtual time. Moves
 // megabytes both ways, with a half-close at the end, and compares the bytes. The sim suite
 // builds on this harness.
+#include <gtest/gtest.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "base/rng.hpp"
 #include "core/tcp/connection_test_support.hpp"
@@ -20,7 +20,7 @@ using namespace testing;  // NOLINT(google-build-using-namespace): test DSL
 
 struct impairment {
     double loss = 0;
-    double reorder = 0;     // probability a segment is delayed by up to 3x the base delay
+    double reorder = 0;  // probability a segment is delayed by up to 3x the base delay
     double duplicate = 0;
     double corrupt = 0;
     std::uint64_t rate_bps = 100'000'000;
@@ -186,8 +186,8 @@ result_summary run(const scenario& sc) {
         ab.deliver(now, local_ip, remote_ip, [&](const segment_in& s) {
             if (!b) {
                 if (s.tcp.flags == flag::syn) {
-                    b.emplace(connection::from_syn(now, cfg, s,
-                                                   open_params{tb, seq32{0x7ffffff0U}, 99}));
+                    b.emplace(
+                        connection::from_syn(now, cfg, s, open_params{tb, seq32{0x7ffffff0U}, 99}));
                 }
                 return;
             }
@@ -271,17 +271,16 @@ result_summary run(const scenario& sc) {
     }
     res.end = now;
     res.a = a.stats();
-    std::printf("seed %llu loss %.2f: data done %.3f s, A rtx %u (rto %u, fast %u) B rtx %u, "
-                "drops q%llu l%llu bad%llu, A cwnd %u srtt %.1f ms, B rcvbuf %zu\n",
-                static_cast<unsigned long long>(sc.seed), sc.imp.loss,
-                res.data_done ? to_seconds(res.data_done->since_zero()) : -1.0,
-                res.a.retransmits, res.a.rto_expirations, res.a.fast_retransmits,
-                b ? b->stats().retransmits : 0U,
-                static_cast<unsigned long long>(ab.queue_drops + ba.queue_drops),
-                static_cast<unsigned long long>(ab.losses + ba.losses),
-                static_cast<unsigned long long>(ab.bad + ba.bad), res.a.cwnd,
-                res.a.srtt ? to_seconds(*res.a.srtt) * 1000 : -1.0,
-                b ? b->stats().recv_buffer : 0U);
+    std::printf(
+        "seed %llu loss %.2f: data done %.3f s, A rtx %u (rto %u, fast %u) B rtx %u, "
+        "drops q%llu l%llu bad%llu, A cwnd %u srtt %.1f ms, B rcvbuf %zu\n",
+        static_cast<unsigned long long>(sc.seed), sc.imp.loss,
+        res.data_done ? to_seconds(res.data_done->since_zero()) : -1.0, res.a.retransmits,
+        res.a.rto_expirations, res.a.fast_retransmits, b ? b->stats().retransmits : 0U,
+        static_cast<unsigned long long>(ab.queue_drops + ba.queue_drops),
+        static_cast<unsigned long long>(ab.losses + ba.losses),
+        static_cast<unsigned long long>(ab.bad + ba.bad), res.a.cwnd,
+        res.a.srtt ? to_seconds(*res.a.srtt) * 1000 : -1.0, b ? b->stats().recv_buffer : 0U);
     if (b) {
         res.b = b->stats();
         EXPECT_FALSE(b->error().has_value()) << b->error()->message();

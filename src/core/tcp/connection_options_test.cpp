@@ -91,8 +91,11 @@ TEST(tcp_rfc7323, s3_2_timestamps_on_every_segment_echo_ts_recent) {
     // Eff.snd.MSS leaves room for the 12 option bytes (RFC 9293 §3.7.1).
     EXPECT_EQ(c.negotiated().send_mss, 536 - 12);
     send(c, at_ms(6), seg{.seq = remote_iss + 1, .ack = local_iss + 1, .options = ts_opt(780, 5)});
-    send(c, at_ms(7), seg{.seq = remote_iss + 1, .ack = local_iss + 1, .options = ts_opt(790, 5),
-                          .payload = "hi"});
+    send(c, at_ms(7),
+         seg{.seq = remote_iss + 1,
+             .ack = local_iss + 1,
+             .options = ts_opt(790, 5),
+             .payload = "hi"});
     const auto out = recv_all(c, at_ms(60));
     ASSERT_EQ(out.size(), 1U);
     ASSERT_TRUE(out[0].options.ts.has_value());
@@ -105,16 +108,19 @@ TEST(tcp_rfc7323, s5_3_paws_drops_segment_with_old_timestamp_and_acks) {
     (void)recv_all(c, at_ms(0));
     send(c, at_ms(1), seg{.seq = remote_iss + 1, .ack = local_iss + 1, .options = ts_opt(1001, 0)});
     ASSERT_EQ(c.state(), tcp_state::established);
-    send(c, at_ms(2), seg{.seq = remote_iss + 1, .ack = local_iss + 1, .options = ts_opt(900, 0),
-                          .payload = "old"});
+    send(c, at_ms(2),
+         seg{.seq = remote_iss + 1,
+             .ack = local_iss + 1,
+             .options = ts_opt(900, 0),
+             .payload = "old"});
     EXPECT_EQ(c.stats().paws_drops, 1U);
     EXPECT_EQ(c.stats().bytes_received, 0U);
     const auto out = recv_all(c, at_ms(2));
     ASSERT_EQ(out.size(), 1U);
     EXPECT_EQ(out[0].ack, remote_iss + 1);
     // R1 does not apply to RST: an exact RST with an old TSval still resets.
-    send(c, at_ms(3), seg{.flags = flag::rst, .seq = remote_iss + 1, .ack = {},
-                          .options = ts_opt(900, 0)});
+    send(c, at_ms(3),
+         seg{.flags = flag::rst, .seq = remote_iss + 1, .ack = {}, .options = ts_opt(900, 0)});
     EXPECT_EQ(c.state(), tcp_state::closed);
 }
 
@@ -155,8 +161,10 @@ TEST(tcp_rfc2018, s4_first_sack_block_covers_the_most_recent_segment) {
     EXPECT_EQ(out[0].options.sack_blocks[2], (wire::tcp::sack_block{base + 200, base + 204}));
     // The hole fills: no more SACK blocks, everything acknowledged.
     send(c, at_ms(4), seg{.seq = base, .ack = local_iss + 1, .payload = std::string(100, 'z')});
-    send(c, at_ms(4), seg{.seq = base + 106, .ack = local_iss + 1, .payload = std::string(94, 'y')});
-    send(c, at_ms(4), seg{.seq = base + 204, .ack = local_iss + 1, .payload = std::string(96, 'x')});
+    send(c, at_ms(4),
+         seg{.seq = base + 106, .ack = local_iss + 1, .payload = std::string(94, 'y')});
+    send(c, at_ms(4),
+         seg{.seq = base + 204, .ack = local_iss + 1, .payload = std::string(96, 'x')});
     out = recv_all(c, at_ms(4));
     ASSERT_FALSE(out.empty());
     EXPECT_EQ(out.back().ack, base + 304);
@@ -201,14 +209,23 @@ TEST(tcp_connection, from_handshake_starts_established_with_listener_options) {
     ASSERT_TRUE(out[0].options.ts.has_value());
     EXPECT_EQ(out[0].options.ts->echo, 4242U);
     // Data on the completing ACK, passed afterwards, is taken.
-    send(c, at_ms(102), seg{.seq = remote_iss + 1, .ack = local_iss + 3, .window = 1000,
-                            .options = [] {
-                                wire::tcp::options o;
-                                o.ts = wire::tcp::timestamps{4243, 101};
-                                return o;
-                            }(),
-                            .payload = "data"});
+    send(c, at_ms(102),
+         seg{.seq = remote_iss + 1,
+             .ack = local_iss + 3,
+             .window = 1000,
+             .options =
+                 [] {
+                     wire::tcp::options o;
+                     o.ts = wire::tcp::timestamps{4243, 101};
+                     return o;
+                 }(),
+             .payload = "data"});
     EXPECT_EQ(c.stats().bytes_received, 4U);
+    // A smaller path MTU shrinks the send MSS (timestamps still take 12 bytes).
+    c.set_path_mtu(1000);
+    EXPECT_EQ(c.negotiated().send_mss, 1000 - 40 - 12);
+    c.set_path_mtu(9000);  // never above what the peer allowed
+    EXPECT_EQ(c.negotiated().send_mss, 1200 - 12);
 }
 
 }  // namespace

@@ -11,7 +11,9 @@ namespace netrig::core::tcp {
 
 namespace {
 
-constexpr bool has(std::uint8_t flags, std::uint8_t bit) { return (flags & bit) != 0; }
+constexpr bool has(std::uint8_t flags, std::uint8_t bit) {
+    return (flags & bit) != 0;
+}
 
 }  // namespace
 
@@ -56,8 +58,8 @@ std::uint16_t connection::window_field(std::uint32_t* edge_out) const {
     auto wnd = static_cast<std::uint32_t>(std::min<std::size_t>(recv_.free(), 1U << 30U));
     // RFC 9293 §3.8.6.2.2 (receiver SWS avoidance): move the right edge only when it can move
     // by at least min(buffer / 2, MSS); and never shrink the window already offered.
-    const auto threshold = static_cast<std::uint32_t>(
-        std::min<std::size_t>(recv_.capacity() / 2, cfg_.mss));
+    const auto threshold =
+        static_cast<std::uint32_t>(std::min<std::size_t>(recv_.capacity() / 2, cfg_.mss));
     if (wnd < current + threshold) {
         wnd = current;
     }
@@ -191,8 +193,8 @@ bool connection::prepare_recovery(instant now, segment_out& seg) const {
 bool connection::prepare_data(instant now, segment_out& seg) const {
     const std::uint32_t mss = neg_.send_mss;
     const wire::seq32 end = send_end();
-    const std::uint32_t avail = end.after(snd_nxt_) ? static_cast<std::uint32_t>(end - snd_nxt_)
-                                                    : 0U;
+    const std::uint32_t avail =
+        end.after(snd_nxt_) ? static_cast<std::uint32_t>(end - snd_nxt_) : 0U;
     // The FIN goes right after the last data byte, once, unless already sent and acked.
     const bool fin_pending = fin_queued_ && snd_nxt_.before_eq(end);
     if (avail == 0 && !fin_pending) {
@@ -390,8 +392,8 @@ void connection::commit(instant now, const segment_out& seg) {
             snd_max_ = wire::seq_max(snd_max_, end);
             stats_.bytes_sent += payload;
             ++persist_count_;
-            persist_at_ = now + std::min(rtt_.rto() * (1U << std::min(persist_count_, 10U)),
-                                         cfg_.rto.max);
+            persist_at_ =
+                now + std::min(rtt_.rto() * (1U << std::min(persist_count_, 10U)), cfg_.rto.max);
             break;
         case tx_kind::keepalive:
             keepalive_due_ = false;
@@ -404,8 +406,8 @@ void connection::commit(instant now, const segment_out& seg) {
 void connection::update_timers(instant now) {
     // Persist (RFC 9293 §3.8.6.1): runs while data waits, nothing is in flight and the peer's
     // window is too small for any of it.
-    const bool waiting = send_end().after(snd_nxt_) && snd_nxt_ == snd_una_ &&
-                         snd_wnd_ == 0 && is_synchronized(state_);
+    const bool waiting = send_end().after(snd_nxt_) && snd_nxt_ == snd_una_ && snd_wnd_ == 0 &&
+                         is_synchronized(state_);
     if (!waiting) {
         persist_at_.reset();
         persist_count_ = 0;

@@ -27,16 +27,24 @@ connection active(const conn_config& cfg = plain_config()) {
 TEST(tcp_rfc9293, s3_10_1_active_open_sends_syn_with_mss) {
     connection c = active();
     EXPECT_EQ(c.state(), tcp_state::syn_sent);
-    expect_recv(c, at_ms(0), {seg{.flags = flag::syn, .seq = local_iss, .ack = {},
-                                  .window = 65535, .options = mss_only()}});
+    expect_recv(c, at_ms(0),
+                {seg{.flags = flag::syn,
+                     .seq = local_iss,
+                     .ack = {},
+                     .window = 65535,
+                     .options = mss_only()}});
     expect_nothing(c, at_ms(1));
 }
 
 TEST(tcp_rfc9293, s3_10_7_3_syn_ack_establishes_and_acks) {
     connection c = active();
     (void)recv_all(c, at_ms(0));
-    send(c, at_ms(10), seg{.flags = flag::syn | flag::ack, .seq = remote_iss,
-                           .ack = local_iss + 1, .window = 1000, .options = mss_only(1200)});
+    send(c, at_ms(10),
+         seg{.flags = flag::syn | flag::ack,
+             .seq = remote_iss,
+             .ack = local_iss + 1,
+             .window = 1000,
+             .options = mss_only(1200)});
     EXPECT_EQ(c.state(), tcp_state::established);
     EXPECT_TRUE(c.ready().connected);
     EXPECT_EQ(c.negotiated().send_mss, 1200);
@@ -79,12 +87,19 @@ TEST(tcp_rfc9293, s3_10_7_3_simultaneous_open) {
     connection c = active();
     (void)recv_all(c, at_ms(0));
     // The peer's own SYN crosses ours.
-    send(c, at_ms(1), seg{.flags = flag::syn, .seq = remote_iss, .ack = {}, .window = 65535,
-                          .options = mss_only()});
+    send(c, at_ms(1),
+         seg{.flags = flag::syn,
+             .seq = remote_iss,
+             .ack = {},
+             .window = 65535,
+             .options = mss_only()});
     EXPECT_EQ(c.state(), tcp_state::syn_received);
-    expect_recv(c, at_ms(1), {seg{.flags = flag::syn | flag::ack, .seq = local_iss,
-                                  .ack = remote_iss + 1, .window = 65535,
-                                  .options = mss_only()}});
+    expect_recv(c, at_ms(1),
+                {seg{.flags = flag::syn | flag::ack,
+                     .seq = local_iss,
+                     .ack = remote_iss + 1,
+                     .window = 65535,
+                     .options = mss_only()}});
     // The peer's SYN-ACK (for our SYN) completes it.
     send(c, at_ms(2), seg{.flags = flag::syn | flag::ack, .seq = remote_iss, .ack = local_iss + 1});
     // A SYN-ACK repeating the SYN is not acceptable (SEG.SEQ before RCV.NXT): ACK it.
@@ -112,9 +127,12 @@ TEST(tcp_rfc9293, s3_10_7_3_syn_retransmitted_with_backoff_then_times_out) {
 TEST(tcp_rfc9293, s3_10_7_2_passive_open_sends_syn_ack) {
     connection c = passive(plain_config(), mss_only(1000));
     EXPECT_EQ(c.state(), tcp_state::syn_received);
-    expect_recv(c, at_ms(0), {seg{.flags = flag::syn | flag::ack, .seq = local_iss,
-                                  .ack = remote_iss + 1, .window = 65535,
-                                  .options = mss_only()}});
+    expect_recv(c, at_ms(0),
+                {seg{.flags = flag::syn | flag::ack,
+                     .seq = local_iss,
+                     .ack = remote_iss + 1,
+                     .window = 65535,
+                     .options = mss_only()}});
     EXPECT_EQ(c.negotiated().send_mss, 1000);
     send(c, at_ms(5), seg{.seq = remote_iss + 1, .ack = local_iss + 1});
     EXPECT_EQ(c.state(), tcp_state::established);
@@ -135,10 +153,11 @@ TEST(tcp_rfc9293, s3_10_7_4_bad_ack_in_synrcvd_sends_rst) {
     (void)recv_all(c, at_ms(0));
     send(c, at_ms(1), seg{.seq = remote_iss + 1, .ack = local_iss + 50});
     EXPECT_EQ(c.state(), tcp_state::syn_received);
-    expect_recv(c, at_ms(1), {seg{.flags = flag::rst, .seq = local_iss + 50, .ack = {}, .window = 0}});
+    expect_recv(c, at_ms(1),
+                {seg{.flags = flag::rst, .seq = local_iss + 50, .ack = {}, .window = 0}});
 }
 
-TEST(tcp_rfc9293, s3_10_7_4_rst_in_synrcvd_returns_to_listen) {
+TEST(tcp_rfc9293, s3_10_7_4_rst_in_synrcvd_passive_tcb_closes_quietly) {
     connection c = passive(plain_config());
     (void)recv_all(c, at_ms(0));
     send(c, at_ms(1), seg{.flags = flag::rst, .seq = remote_iss + 1});
@@ -261,10 +280,13 @@ TEST(tcp_rfc9293, s3_10_7_4_window_update_uses_wl1_wl2) {
     send(c, at_ms(1), seg{.seq = remote_iss + 1, .ack = local_iss + 1, .window = 3000});
     EXPECT_EQ(c.stats().send_window, 3000U);
     // An older segment (SEG.SEQ < SND.WL1) must not move the window.
-    send(c, at_ms(2), seg{.seq = remote_iss + 1, .ack = local_iss + 1, .window = 3000,
-                          .payload = "abcd"});
-    send(c, at_ms(3), seg{.seq = remote_iss + 1, .ack = local_iss + 1, .window = 100,
-                          .payload = "ab"});  // retransmitted old data, stale window
+    send(c, at_ms(2),
+         seg{.seq = remote_iss + 1, .ack = local_iss + 1, .window = 3000, .payload = "abcd"});
+    send(c, at_ms(3),
+         seg{.seq = remote_iss + 1,
+             .ack = local_iss + 1,
+             .window = 100,
+             .payload = "ab"});  // retransmitted old data, stale window
     EXPECT_EQ(c.stats().send_window, 3000U);
     send(c, at_ms(4), seg{.seq = remote_iss + 5, .ack = local_iss + 1, .window = 5000});
     EXPECT_EQ(c.stats().send_window, 5000U);
@@ -294,11 +316,12 @@ TEST(tcp_rfc9293, s3_6_active_close_fin_wait_to_time_wait_to_closed) {
     connection c = established(cfg);
     c.close();
     EXPECT_EQ(c.state(), tcp_state::fin_wait_1);
-    expect_recv(c, at_ms(1), {seg{.flags = flag::fin | flag::ack, .seq = local_iss + 1,
-                                  .ack = remote_iss + 1}});
+    expect_recv(c, at_ms(1),
+                {seg{.flags = flag::fin | flag::ack, .seq = local_iss + 1, .ack = remote_iss + 1}});
     send(c, at_ms(2), seg{.seq = remote_iss + 1, .ack = local_iss + 2});
     EXPECT_EQ(c.state(), tcp_state::fin_wait_2);
-    send(c, at_ms(3), seg{.flags = flag::fin | flag::ack, .seq = remote_iss + 1, .ack = local_iss + 2});
+    send(c, at_ms(3),
+         seg{.flags = flag::fin | flag::ack, .seq = remote_iss + 1, .ack = local_iss + 2});
     EXPECT_EQ(c.state(), tcp_state::time_wait);
     expect_recv(c, at_ms(3), {seg{.seq = local_iss + 2, .ack = remote_iss + 2, .window = 65534}});
     EXPECT_EQ(c.next_deadline(), at_ms(2003));  // 2 MSL
@@ -315,11 +338,14 @@ TEST(tcp_rfc9293, s3_10_7_4_time_wait_reacks_retransmitted_fin_and_restarts_time
     connection c = established(cfg);
     c.close();
     (void)recv_all(c, at_ms(1));
-    send(c, at_ms(2), seg{.flags = flag::fin | flag::ack, .seq = remote_iss + 1, .ack = local_iss + 2});
+    send(c, at_ms(2),
+         seg{.flags = flag::fin | flag::ack, .seq = remote_iss + 1, .ack = local_iss + 2});
     EXPECT_EQ(c.state(), tcp_state::time_wait);
     (void)recv_all(c, at_ms(2));
-    send(c, at_ms(1500), seg{.flags = flag::fin | flag::ack, .seq = remote_iss + 1, .ack = local_iss + 2});
-    expect_recv(c, at_ms(1500), {seg{.seq = local_iss + 2, .ack = remote_iss + 2, .window = 65534}});
+    send(c, at_ms(1500),
+         seg{.flags = flag::fin | flag::ack, .seq = remote_iss + 1, .ack = local_iss + 2});
+    expect_recv(c, at_ms(1500),
+                {seg{.seq = local_iss + 2, .ack = remote_iss + 2, .window = 65534}});
     EXPECT_EQ(c.next_deadline(), at_ms(3500));
 }
 
@@ -327,7 +353,8 @@ TEST(tcp_rfc9293, s3_10_7_4_fin_ack_together_in_fin_wait_1_goes_to_time_wait) {
     connection c = established();
     c.shutdown_write();
     (void)recv_all(c, at_ms(1));
-    send(c, at_ms(2), seg{.flags = flag::fin | flag::ack, .seq = remote_iss + 1, .ack = local_iss + 2});
+    send(c, at_ms(2),
+         seg{.flags = flag::fin | flag::ack, .seq = remote_iss + 1, .ack = local_iss + 2});
     EXPECT_EQ(c.state(), tcp_state::time_wait);
 }
 
@@ -336,7 +363,8 @@ TEST(tcp_rfc9293, s3_6_simultaneous_close_goes_through_closing) {
     c.close();
     (void)recv_all(c, at_ms(1));
     // The peer's FIN crosses ours (it has not seen our FIN).
-    send(c, at_ms(2), seg{.flags = flag::fin | flag::ack, .seq = remote_iss + 1, .ack = local_iss + 1});
+    send(c, at_ms(2),
+         seg{.flags = flag::fin | flag::ack, .seq = remote_iss + 1, .ack = local_iss + 1});
     EXPECT_EQ(c.state(), tcp_state::closing);
     expect_recv(c, at_ms(2), {seg{.seq = local_iss + 2, .ack = remote_iss + 2, .window = 65534}});
     send(c, at_ms(3), seg{.seq = remote_iss + 2, .ack = local_iss + 2});
@@ -345,8 +373,11 @@ TEST(tcp_rfc9293, s3_6_simultaneous_close_goes_through_closing) {
 
 TEST(tcp_rfc9293, s3_6_passive_close_close_wait_last_ack_closed) {
     connection c = established();
-    send(c, at_ms(1), seg{.flags = flag::fin | flag::ack, .seq = remote_iss + 1,
-                          .ack = local_iss + 1, .payload = "bye"});
+    send(c, at_ms(1),
+         seg{.flags = flag::fin | flag::ack,
+             .seq = remote_iss + 1,
+             .ack = local_iss + 1,
+             .payload = "bye"});
     EXPECT_EQ(c.state(), tcp_state::close_wait);
     // The FIN and the data consumed window: the right edge stays where it was (RFC 9293
     // §3.8.6.2.2 receiver SWS avoidance).
@@ -359,9 +390,12 @@ TEST(tcp_rfc9293, s3_6_passive_close_close_wait_last_ack_closed) {
     EXPECT_EQ(*c.send(as_bytes("reply")), 5U);
     c.close();
     EXPECT_EQ(c.state(), tcp_state::last_ack);
-    expect_recv(c, at_ms(2), {seg{.flags = flag::psh | flag::ack | flag::fin, .seq = local_iss + 1,
-                                  .ack = remote_iss + 5, .window = 65531,
-                                  .payload = "reply"}});
+    expect_recv(c, at_ms(2),
+                {seg{.flags = flag::psh | flag::ack | flag::fin,
+                     .seq = local_iss + 1,
+                     .ack = remote_iss + 5,
+                     .window = 65531,
+                     .payload = "reply"}});
     send(c, at_ms(3), seg{.seq = remote_iss + 5, .ack = local_iss + 7});
     EXPECT_EQ(c.state(), tcp_state::closed);
     EXPECT_TRUE(c.finished());
@@ -382,8 +416,11 @@ TEST(tcp_rfc9293, s3_10_4_half_close_still_receives_in_fin_wait_2) {
 
 TEST(tcp_rfc9293, s3_10_7_4_out_of_order_fin_waits_for_missing_data) {
     connection c = established();
-    send(c, at_ms(1), seg{.flags = flag::fin | flag::ack, .seq = remote_iss + 4,
-                          .ack = local_iss + 1, .payload = "def"});
+    send(c, at_ms(1),
+         seg{.flags = flag::fin | flag::ack,
+             .seq = remote_iss + 4,
+             .ack = local_iss + 1,
+             .payload = "def"});
     EXPECT_EQ(c.state(), tcp_state::established);
     send(c, at_ms(2), seg{.seq = remote_iss + 1, .ack = local_iss + 1, .payload = "abc"});
     EXPECT_EQ(c.state(), tcp_state::close_wait);
@@ -397,7 +434,8 @@ TEST(tcp_rfc9293, s3_10_5_abort_sends_rst_and_closes) {
     c.abort();
     EXPECT_EQ(c.state(), tcp_state::closed);
     EXPECT_FALSE(c.finished());  // the RST is still to go
-    expect_recv(c, at_ms(1), {seg{.flags = flag::rst, .seq = local_iss + 1, .ack = {}, .window = 0}});
+    expect_recv(c, at_ms(1),
+                {seg{.flags = flag::rst, .seq = local_iss + 1, .ack = {}, .window = 0}});
     EXPECT_TRUE(c.finished());
     EXPECT_EQ(*c.error(), make_error_code(tcp_errc::connection_aborted));
 }
@@ -428,7 +466,8 @@ TEST(tcp_rfc9293, s3_10_7_4_rst_in_time_wait_closes_without_error) {
     connection c = established();
     c.close();
     (void)recv_all(c, at_ms(1));
-    send(c, at_ms(2), seg{.flags = flag::fin | flag::ack, .seq = remote_iss + 1, .ack = local_iss + 2});
+    send(c, at_ms(2),
+         seg{.flags = flag::fin | flag::ack, .seq = remote_iss + 1, .ack = local_iss + 2});
     ASSERT_EQ(c.state(), tcp_state::time_wait);
     send(c, at_ms(3), seg{.flags = flag::rst, .seq = remote_iss + 2});
     EXPECT_EQ(c.state(), tcp_state::closed);
@@ -441,8 +480,12 @@ TEST(tcp_rfc9293, s3_10_2_send_states) {
     std::array<std::uint8_t, 4> buf{};
     EXPECT_EQ(c.recv(buf).error(), make_error_code(errc::would_block));
     (void)recv_all(c, at_ms(0));
-    send(c, at_ms(1), seg{.flags = flag::syn | flag::ack, .seq = remote_iss, .ack = local_iss + 1,
-                          .window = 1000, .options = mss_only()});
+    send(c, at_ms(1),
+         seg{.flags = flag::syn | flag::ack,
+             .seq = remote_iss,
+             .ack = local_iss + 1,
+             .window = 1000,
+             .options = mss_only()});
     const auto out = recv_all(c, at_ms(1));
     ASSERT_EQ(out.size(), 1U);
     EXPECT_EQ(out[0].payload, "early");  // the queued data goes with the first ACK

@@ -4,12 +4,12 @@
 // sends. Test-only: allocates per segment.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "core/tcp/connection.hpp"
 #include "wire/tcp.hpp"
@@ -27,7 +27,9 @@ inline constexpr seq32 local_iss{1000};
 inline constexpr seq32 remote_iss{5000};
 
 /// The time `ms` milliseconds after the origin.
-inline instant at_ms(std::int64_t ms) { return instant{std::chrono::milliseconds{ms}}; }
+inline instant at_ms(std::int64_t ms) {
+    return instant{std::chrono::milliseconds{ms}};
+}
 
 /// A segment as sent or received, with owned payload.
 struct seg {
@@ -93,8 +95,8 @@ inline segment_in to_in(const seg& s) {
     in.tcp.flags = s.flags;
     in.tcp.window = s.window;
     in.tcp.options = s.options;
-    in.tcp.payload = bytes{reinterpret_cast<const std::uint8_t*>(s.payload.data()),
-                           s.payload.size()};
+    in.tcp.payload =
+        bytes{reinterpret_cast<const std::uint8_t*>(s.payload.data()), s.payload.size()};
     return in;
 }
 
@@ -117,7 +119,9 @@ inline seg from_out(const segment_out& out) {
 }
 
 /// Feeds a segment at `now`.
-inline void send(connection& c, instant now, const seg& s) { c.on_segment(now, to_in(s)); }
+inline void send(connection& c, instant now, const seg& s) {
+    c.on_segment(now, to_in(s));
+}
 
 /// Everything the connection emits at `now` (timers run first).
 inline std::vector<seg> recv_all(connection& c, instant now) {
@@ -135,7 +139,9 @@ inline void expect_recv(connection& c, instant now, const std::vector<seg>& want
 }
 
 /// Asserts that nothing is emitted at `now`.
-inline void expect_nothing(connection& c, instant now) { EXPECT_EQ(recv_all(c, now), std::vector<seg>{}); }
+inline void expect_nothing(connection& c, instant now) {
+    EXPECT_EQ(recv_all(c, now), std::vector<seg>{});
+}
 
 /// A SYN from the remote (no options unless given).
 inline seg remote_syn(wire::tcp::options o = {}) {
@@ -146,8 +152,7 @@ inline seg remote_syn(wire::tcp::options o = {}) {
 inline connection passive(const conn_config& cfg, wire::tcp::options syn_options = {},
                           instant now = at_ms(0)) {
     const seg syn = remote_syn(syn_options);
-    return connection::from_syn(now, cfg, to_in(syn),
-                                open_params{test_tuple(), local_iss, 0});
+    return connection::from_syn(now, cfg, to_in(syn), open_params{test_tuple(), local_iss, 0});
 }
 
 /// A passive connection driven to ESTABLISHED at t=0 (SYN-ACK sent and acknowledged).

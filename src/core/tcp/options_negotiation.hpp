@@ -25,10 +25,10 @@ inline constexpr std::uint16_t timestamps_option_len = 12;
 /// What both SYNs agreed on.
 struct negotiated_options {
     std::uint16_t send_mss = default_mss_ipv4;  ///< largest payload we send (options excluded)
-    std::uint8_t send_shift = 0;   ///< peer's window-scale shift (applied to windows we receive)
-    std::uint8_t recv_shift = 0;   ///< our shift (applied to windows we advertise)
-    bool timestamps = false;       ///< RFC 7323 timestamps on every segment
-    bool sack = false;             ///< SACK permitted both ways
+    std::uint8_t send_shift = 0;  ///< peer's window-scale shift (applied to windows we receive)
+    std::uint8_t recv_shift = 0;  ///< our shift (applied to windows we advertise)
+    bool timestamps = false;      ///< RFC 7323 timestamps on every segment
+    bool sack = false;            ///< SACK permitted both ways
 };
 
 /// The smallest shift with 65535 << shift >= recv_buffer_max, at most 14.

@@ -7,8 +7,7 @@
 
 namespace netrig::core::tcp {
 
-recv_buffer::recv_buffer(std::size_t initial_bytes, std::size_t max_bytes,
-                         std::size_t ranges_max)
+recv_buffer::recv_buffer(std::size_t initial_bytes, std::size_t max_bytes, std::size_t ranges_max)
     : capacity_(initial_bytes), max_(max_bytes), ranges_max_(ranges_max) {
     NETRIG_ASSERT(initial_bytes > 0);
     NETRIG_ASSERT(initial_bytes <= max_bytes);
@@ -58,8 +57,8 @@ std::size_t recv_buffer::insert(std::uint64_t pos, bytes data) {
     if (begin >= end) {
         return 0;
     }
-    data = data.subspan(static_cast<std::size_t>(begin - pos),
-                        static_cast<std::size_t>(end - begin));
+    data =
+        data.subspan(static_cast<std::size_t>(begin - pos), static_cast<std::size_t>(end - begin));
     ++stamp_;
     // Find the ranges the new one touches (overlaps or abuts): they merge into one.
     auto first = std::find_if(ranges_.begin(), ranges_.end(),

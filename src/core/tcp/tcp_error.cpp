@@ -8,12 +8,18 @@ namespace netrig::core::tcp {
 
 std::string_view to_string(tcp_errc e) {
     switch (e) {
-        case tcp_errc::connection_reset: return "connection_reset";
-        case tcp_errc::connection_refused: return "connection_refused";
-        case tcp_errc::timed_out: return "timed_out";
-        case tcp_errc::connection_aborted: return "connection_aborted";
-        case tcp_errc::closing: return "closing";
-        case tcp_errc::not_established: return "not_established";
+        case tcp_errc::connection_reset:
+            return "connection_reset";
+        case tcp_errc::connection_refused:
+            return "connection_refused";
+        case tcp_errc::timed_out:
+            return "timed_out";
+        case tcp_errc::connection_aborted:
+            return "connection_aborted";
+        case tcp_errc::closing:
+            return "closing";
+        case tcp_errc::not_established:
+            return "not_established";
     }
     return "unknown";
 }
@@ -35,6 +41,8 @@ const std::error_category& tcp_category() {
     return instance;
 }
 
-std::error_code make_error_code(tcp_errc e) { return {static_cast<int>(e), tcp_category()}; }
+std::error_code make_error_code(tcp_errc e) {
+    return {static_cast<int>(e), tcp_category()};
+}
 
 }  // namespace netrig::core::tcp
