@@ -31,6 +31,20 @@ check 2 'queue'                         demo --link xdp:eth0:q
 check 2 'mtu|range'                     demo --mtu 10
 check 2 'stack user'                    demo --link sim
 check 2 'not built yet'                 demo --stack user --link sim
+check 2 'not built yet'                 iperf3 -s --stack user
+check 0 'HOST'                          ping --help
+check 0 'udp-echo|port'                 udp-echo --help
+check 2 'HOST.*required|required'       ping
+check 2 'size|range'                    ping -s 70000 10.0.0.2
+check 2 'interval|range|number'         ping -i -1 10.0.0.2
+check 2 'count|number|COUNT'            ping -c x 10.0.0.2
+check 2 'stack user'                    ping --link sim 10.0.0.2
+check 2 '--ip'                          ping --stack user --link tap:nrtap0 10.0.0.2
+check 2 '--ip'                          udp-echo --stack user --link xdp:nrveth0
+check 2 'bad --ip'                      udp-echo --stack user --ip 10.0.0.1
+check 2 'bad --impair'                  udp-echo --stack user --impair loss=lots
+check 2 'port|range'                    udp-echo -p 0
+check 2 'Name or service not known'     ping --stack user no-such-host.invalid
 check 2 'time|seconds|range|number'     demo --time -3
 check 2 'time|seconds|range|number'     demo --time abc
 # A long hostile argument must be rejected, not crash.

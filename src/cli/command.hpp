@@ -23,6 +23,11 @@ inline constexpr int exit_failure = 1;
 
 /// Declares `netrig demo`.
 command add_demo_command(CLI::App& parent);
+/// Declares `netrig iperf3`.
 command add_iperf3_command(CLI::App& parent);
+/// Declares `netrig ping`.
+command add_ping_command(CLI::App& parent);
+/// Declares `netrig udp-echo`.
+command add_udp_echo_command(CLI::App& parent);
 
 }  // namespace netrig::cli

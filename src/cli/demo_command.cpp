@@ -24,7 +24,7 @@ struct demo_flags {
 };
 
 int run_demo(const demo_flags& flags) {
-    if (auto why = unsupported_reason(flags.stack)) {
+    if (auto why = unsupported_reason(flags.stack, {.tcp = true})) {
         fmt::print(stderr, "netrig demo: {}\n", *why);
         return exit_usage;
     }

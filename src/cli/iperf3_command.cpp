@@ -72,7 +72,7 @@ void block_stop_signals() {
 }
 
 int run_iperf3(const iperf3_flags& f) {
-    if (auto why = unsupported_reason(f.stack)) {
+    if (auto why = unsupported_reason(f.stack, {.tcp = true})) {
         return usage_error(*why);
     }
     if (f.server == !f.client_host.empty()) {

@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
     std::vector<command> commands;
     commands.push_back(add_demo_command(app));
     commands.push_back(add_iperf3_command(app));
+    commands.push_back(add_ping_command(app));
+    commands.push_back(add_udp_echo_command(app));
 
     try {
         app.parse(argc, argv);

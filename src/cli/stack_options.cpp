@@ -4,6 +4,10 @@
 #include <charconv>
 #include <map>
 
+#include "link/impairment.hpp"
+#include "net/kernel_stack.hpp"
+#include "wire/address.hpp"
+
 namespace netrig::cli {
 
 result<link_spec, std::string> parse_link_spec(const std::string& text) {
@@ -77,7 +81,8 @@ void add_stack_options(CLI::App& app, stack_options& out) {
         ->group("Stack and link");
 }
 
-std::optional<std::string> unsupported_reason(const stack_options& options) {
+std::optional<std::string> unsupported_reason(const stack_options& options,
+                                              tool_needs needs) {
     if (options.stack == stack_kind::kernel) {
         const bool user_only = options.link || options.ip || options.gateway || options.mtu ||
                                options.pcap || options.impair;
@@ -87,8 +92,91 @@ std::optional<std::string> unsupported_reason(const stack_options& options) {
         }
         return std::nullopt;
     }
-    return "--stack user is not built yet: netrig's own stack arrives with the user-stack "
-           "issues (see the README's feature table); use --stack kernel";
+    if (needs.tcp) {
+        return "--stack user: TCP is not built yet in netrig's own stack (it does UDP and ICMP "
+               "echo so far; see the README's feature table); use --stack kernel";
+    }
+    if (auto config = user_config(options); !config) {
+        return config.error();
+    }
+    if (options.impair) {
+        if (auto parsed = link::parse_impairments(*options.impair); !parsed) {
+            return "bad --impair '" + *options.impair + "': " + parsed.error();
+        }
+    }
+    return std::nullopt;
+}
+
+result<net::user_stack_config, std::string> user_config(const stack_options& options) {
+    net::user_stack_config config;
+    const link_spec link = options.link.value_or(link_spec{.kind = link_kind::sim});
+    switch (link.kind) {
+        case link_kind::sim:
+            config.link = net::link_type::sim;
+            break;
+        case link_kind::tap:
+            config.link = net::link_type::tap;
+            break;
+        case link_kind::xdp:
+            config.link = net::link_type::xdp;
+            break;
+    }
+    config.device = link.name;
+    config.queue = link.queue;
+    if (!options.ip && link.kind != link_kind::sim) {
+        return unexpected(std::string{
+            "--ip A/P is required with --link tap:NAME or xdp:IFACE (the address netrig's stack "
+            "owns on that link, e.g. --ip 10.78.0.2/24)"});
+    }
+    const std::string ip = options.ip.value_or(std::string{default_sim_address});
+    auto cidr = wire::ipv4_cidr::parse(ip);
+    if (!cidr) {
+        return unexpected("bad --ip '" + ip + "': expected an IPv4 address and prefix such as " +
+                          "10.78.0.2/24");
+    }
+    config.address = *cidr;
+    if (options.gateway) {
+        auto gw = wire::ipv4_address::parse(*options.gateway);
+        if (!gw) {
+            return unexpected("bad --gateway '" + *options.gateway +
+                              "': expected an IPv4 address");
+        }
+        config.gateway = *gw;
+    }
+    if (options.mtu) {
+        config.mtu = static_cast<std::uint16_t>(*options.mtu);
+    }
+    config.pcap_path = options.pcap;
+    config.impairments = options.impair;
+    config.seed = options.seed;
+    return config;
+}
+
+result<built_stack, std::string> make_stack(const stack_options& options) {
+    if (options.stack == stack_kind::kernel) {
+        return built_stack{.stack = net::make_kernel_stack()};
+    }
+    auto config = user_config(options);
+    if (!config) {
+        return unexpected(config.error());
+    }
+    auto made = net::make_user_stack(*config);
+    if (!made) {
+        std::string why = made.error().message();
+        if (made.error() == std::errc::permission_denied ||
+            made.error() == std::errc::operation_not_permitted ||
+            made.error().message().find("ermission") != std::string::npos) {
+            why += " (TAP needs CAP_NET_ADMIN or a TAP owned by this user; AF_XDP needs root)";
+        }
+        const std::string what = config->link == net::link_type::sim
+                                     ? std::string{"the sim link"}
+                                     : "'" + config->device + "'";
+        return unexpected("cannot start netrig's stack on " + what + ": " + why);
+    }
+    built_stack built;
+    built.user = made->get();
+    built.stack = std::move(*made);
+    return built;
 }
 
 }  // namespace netrig::cli

@@ -5,10 +5,14 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "base/result.hpp"
+#include "net/stack.hpp"
+#include "net/user_stack.hpp"
 
 namespace netrig::cli {
 
@@ -44,8 +48,36 @@ struct stack_options {
 /// into `out`. Flag syntax is validated by CLI11 (bad values exit with status 2).
 void add_stack_options(CLI::App& app, stack_options& out);
 
-/// Checks that the chosen combination exists in this build. Returns a plain-words reason when a
-/// flag was accepted but its feature is not built yet, or when flags contradict each other.
-[[nodiscard]] std::optional<std::string> unsupported_reason(const stack_options& options);
+/// What a tool needs from the stack, so the check can say exactly what is missing.
+struct tool_needs {
+    bool tcp = false;  ///< The tool opens TCP connections or listeners (iperf3, demo).
+};
+
+/// Checks that the chosen combination exists in this build for a tool with these needs.
+/// Returns a plain-words reason when a flag was accepted but its feature is not built yet (TCP
+/// on the user stack), or when flags contradict each other (user-stack flags on the kernel
+/// stack, tap/xdp without --ip, a malformed --ip or --impair).
+[[nodiscard]] std::optional<std::string> unsupported_reason(const stack_options& options,
+                                                            tool_needs needs);
+
+/// The address the user stack takes on --link sim without --ip.
+inline constexpr std::string_view default_sim_address = "10.0.0.1/24";
+
+/// Translates the flags into a user stack configuration (--link defaults to sim, --ip to
+/// default_sim_address on sim). Errors in plain words: missing or malformed --ip, malformed
+/// --gateway. Preconditions: options.stack == stack_kind::user.
+[[nodiscard]] result<net::user_stack_config, std::string> user_config(
+    const stack_options& options);
+
+/// A stack built from the flags. `user` points into `stack` when it is netrig's own stack (for
+/// stats_report), and is null for the kernel stack.
+struct built_stack {
+    std::unique_ptr<net::stack> stack;  ///< The stack tools run on.
+    net::user_stack* user = nullptr;    ///< The same object as a user_stack, or null.
+};
+
+/// Builds the kernel stack or, with --stack user, make_user_stack(user_config(options)).
+/// Errors in plain words (what failed and, for permissions, what is needed).
+[[nodiscard]] result<built_stack, std::string> make_stack(const stack_options& options);
 
 }  // namespace netrig::cli

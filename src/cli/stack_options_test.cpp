@@ -65,10 +65,61 @@ TEST(stack_options, bad_values_are_parse_errors) {
 TEST(stack_options, contradictions_and_unbuilt_features_are_explained) {
     stack_options kernel_with_link;
     kernel_with_link.link = link_spec{.kind = link_kind::sim};
-    const auto why = unsupported_reason(kernel_with_link);
+    const auto why = unsupported_reason(kernel_with_link, {});
     ASSERT_TRUE(why.has_value());
     EXPECT_NE(why->find("--stack user"), std::string::npos);
-    EXPECT_FALSE(unsupported_reason(stack_options{}).has_value());
+    EXPECT_FALSE(unsupported_reason(stack_options{}, {}).has_value());
+    EXPECT_FALSE(unsupported_reason(stack_options{}, {.tcp = true}).has_value());
+}
+
+TEST(stack_options, user_stack_serves_udp_and_ping_tools_but_not_tcp_ones) {
+    stack_options user{.stack = stack_kind::user};
+    EXPECT_FALSE(unsupported_reason(user, {}).has_value());
+    const auto why = unsupported_reason(user, {.tcp = true});
+    ASSERT_TRUE(why.has_value());
+    EXPECT_NE(why->find("TCP is not built yet"), std::string::npos);
+}
+
+TEST(stack_options, ip_is_required_on_tap_and_xdp_and_defaults_on_sim) {
+    stack_options sim{.stack = stack_kind::user};
+    auto config = user_config(sim);
+    ASSERT_TRUE(config.has_value()) << config.error();
+    EXPECT_EQ(config->link, net::link_type::sim);
+    EXPECT_EQ(config->address.to_string(), "10.0.0.1/24");
+
+    for (const char* link : {"tap:tap9", "xdp:veth9:2"}) {
+        stack_options o{.stack = stack_kind::user, .link = *parse_link_spec(link)};
+        const auto why = unsupported_reason(o, {});
+        ASSERT_TRUE(why.has_value()) << link;
+        EXPECT_NE(why->find("--ip"), std::string::npos) << *why;
+        o.ip = "10.78.0.2/24";
+        o.gateway = "10.78.0.1";
+        o.mtu = 1400;
+        o.seed = 5;
+        EXPECT_FALSE(unsupported_reason(o, {}).has_value()) << link;
+        auto c = user_config(o);
+        ASSERT_TRUE(c.has_value()) << c.error();
+        EXPECT_EQ(c->device, std::string(link).substr(4, 5));
+        EXPECT_EQ(c->address.to_string(), "10.78.0.2/24");
+        EXPECT_EQ(c->gateway->to_string(), "10.78.0.1");
+        EXPECT_EQ(c->mtu.value(), 1400);
+        EXPECT_EQ(c->seed, 5U);
+    }
+    EXPECT_EQ(user_config(stack_options{.stack = stack_kind::user,
+                                        .link = *parse_link_spec("xdp:veth9:2"),
+                                        .ip = "10.78.0.2/24"})->queue, 2U);
+}
+
+TEST(stack_options, malformed_ip_gateway_and_impairments_are_explained) {
+    for (const auto& o :
+         {stack_options{.stack = stack_kind::user, .ip = "10.0.0.1"},
+          stack_options{.stack = stack_kind::user, .ip = "10.0.0.300/24"},
+          stack_options{.stack = stack_kind::user, .gateway = "gw"},
+          stack_options{.stack = stack_kind::user, .impair = "loss=lots"}}) {
+        const auto why = unsupported_reason(o, {});
+        ASSERT_TRUE(why.has_value());
+        EXPECT_NE(why->find("bad --"), std::string::npos) << *why;
+    }
 }
 
 }  // namespace

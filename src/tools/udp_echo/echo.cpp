@@ -27,6 +27,9 @@ runtime::task<result<void, std::error_code>> run_udp_echo(net::stack& stack,
         co_return unexpected(bound.error());
     }
     net::udp_socket sock = std::move(*bound);
+    if (options.on_ready) {
+        options.on_ready(sock.local().value_or(options.local));
+    }
     // One buffer for the whole run (DESIGN.md: no per-packet allocation in steady state).
     std::vector<std::uint8_t> buffer(max_datagram_bytes);
     const instant start = runtime::now();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -27,6 +28,8 @@ inline constexpr std::size_t max_datagram_bytes = 65507;
 struct echo_options {
     net::endpoint local{wire::ipv4_address::any(), default_port};  ///< Where to bind.
     std::optional<duration> time_limit;  ///< Stop after this long; nullopt = until cancelled.
+    /// Called once the socket is bound, with its local endpoint (to print "ready" lines).
+    std::function<void(const net::endpoint&)> on_ready;
 };
 
 /// What the server did. Updated as it runs, so a signal handler may print it meanwhile.

@@ -78,9 +78,15 @@ TEST(udp_echo, time_limit_ends_the_run_successfully) {
     runtime::executor ex;
     echo_counters counters;
     const instant start = ex.now();
-    auto r = ex.run(run_udp_echo(*stack, {.local = net::loopback(0), .time_limit = 100ms},
+    net::endpoint ready{};
+    auto r = ex.run(run_udp_echo(*stack,
+                                 {.local = net::loopback(0),
+                                  .time_limit = 100ms,
+                                  .on_ready = [&ready](const net::endpoint& e) { ready = e; }},
                                  counters));
     EXPECT_TRUE(r) << r.error().message();
+    EXPECT_TRUE(ready.address.is_loopback());
+    EXPECT_NE(ready.port, 0);
     EXPECT_GE(ex.now() - start, 100ms);
     EXPECT_EQ(counters.datagrams, 0U);
 }
