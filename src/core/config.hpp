@@ -21,8 +21,9 @@ struct checksum_offload {
     /// The device verified L3/L4 checksums of received frames (TAP CHECKSUM_UNNECESSARY,
     /// AF_XDP with a verifying NIC): the core does not verify them.
     bool rx_verify = false;
-    /// The device fills the UDP checksum: the core writes the pseudo-header sum (as Linux's
-    /// CHECKSUM_PARTIAL expects). IPv4 header and ICMP checksums are always computed here.
+    /// The device fills the UDP and TCP checksums: the core writes the pseudo-header sum (as
+    /// Linux's CHECKSUM_PARTIAL expects). IPv4 header and ICMP checksums are always computed
+    /// here.
     bool tx_fill = false;
 };
 
@@ -78,6 +79,26 @@ struct interface_limits {
     /// (RFC 1122 §3.2.2: "SHOULD ... limit the rate of ICMP error messages").
     std::uint32_t icmp_error_burst = 10;
     duration icmp_error_interval = 10ms;
+
+    /// TCP connection slots: every connection in a state other than LISTEN and TIME-WAIT,
+    /// including accepted ones not yet taken by tcp_accept and closed ones still sending
+    /// their FIN. Slots (not buffers) are allocated at construction; buffers grow per
+    /// connection within its conn_config budget.
+    std::size_t tcp_connections_max = 1024;
+    /// Listening TCP sockets.
+    std::size_t tcp_listeners_max = 16;
+    /// TIME-WAIT records (compact: 4-tuple and sequence numbers, not connections); the oldest
+    /// is evicted when full.
+    std::size_t tcp_time_wait_max = 4096;
+    /// TIME-WAIT duration: 2 MSL (RFC 9293 §3.3.2; Linux uses 60 s).
+    duration tcp_time_wait = 60s;
+    /// Ephemeral ports of tcp_connect, separate from UDP's (as on Linux, where TCP and UDP
+    /// port spaces are distinct). RFC 6335 §6 dynamic range.
+    std::uint16_t tcp_ephemeral_first = 49152;
+    std::uint16_t tcp_ephemeral_last = 65535;
+    /// Segments one connection emits per turn of poll()'s round-robin (fairness between
+    /// connections; a connection with more goes to the back of the run queue).
+    std::size_t tcp_segments_per_turn = 8;
 
     /// TTL of the datagrams this interface originates (RFC 1700 / Linux default 64).
     std::uint8_t ttl = 64;

@@ -20,6 +20,18 @@ constexpr std::size_t ipv4_payload_max = 65535 - ipv4::min_header_len;
 // RFC 894: an Ethernet frame's payload is the IPv4 datagram, at most the MTU. We send and
 // accept untagged frames only.
 constexpr std::size_t frame_overhead = ethernet::min_header_len;
+
+tcp::tcp_table_config tcp_table_config_of(const interface_limits& l) {
+    return tcp::tcp_table_config{
+        .connections_max = std::max<std::size_t>(l.tcp_connections_max, 1),
+        .listeners_max = std::max<std::size_t>(l.tcp_listeners_max, 1),
+        .time_wait = {.entries_max = std::max<std::size_t>(l.tcp_time_wait_max, 1),
+                      .two_msl = l.tcp_time_wait,
+                      .ignore_rst = false},
+        .ephemeral = {.first = l.tcp_ephemeral_first, .last = l.tcp_ephemeral_last}};
+}
+
+tcp::siphash_key draw_key(rng& r) { return tcp::siphash_key{.k0 = r(), .k1 = r()}; }
 }  // namespace
 
 interface::interface(const interface_config& config, rng& random)
@@ -37,13 +49,23 @@ interface::interface(const interface_config& config, rng& random)
       icmp_errors_(config.limits.icmp_error_burst, config.limits.icmp_error_interval),
       udp_(config.limits.udp_sockets_max),
       ping_(config.limits.ping_sockets_max),
+      tcp_table_(tcp_table_config_of(config.limits), random),
+      tcp_secrets_{.isn = draw_key(random),
+                   .cookie = draw_key(random),
+                   .ts_offset = draw_key(random),
+                   .index = draw_key(random)},
+      tcp_(config.limits.tcp_connections_max),
+      tcp_listeners_(config.limits.tcp_listeners_max),
       scratch_(65535),
       next_ident_(static_cast<std::uint16_t>(random.below(0x10000))),
       announce_pending_(config.gratuitous_arp) {
     // RFC 791: "Every internet module must be able to forward a datagram of 68 octets".
     NETRIG_ASSERT(config.mtu >= 68);
     NETRIG_ASSERT(config.address.prefix_len <= 32);
-    events_.reserve(udp_.size() + ping_.size());
+    NETRIG_ASSERT(config.limits.tcp_connections_max <= 0xffff);
+    NETRIG_ASSERT(config.limits.tcp_listeners_max <= 0xffff);
+    events_.reserve(udp_.size() + ping_.size() + tcp_.size() + tcp_listeners_.size());
+    tcp_init();
 }
 
 // ------------------------------------------------------------------------------ receive

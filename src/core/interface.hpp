@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // core: one network interface of the sans-IO stack: Ethernet dispatch, ARP, IPv4 (routing,
-// fragmentation, reassembly), ICMP, and the UDP and ping socket tables.
+// fragmentation, reassembly), ICMP, the UDP and ping socket tables, and TCP (connections,
+// listeners and TIME-WAIT records of core/tcp, demultiplexed with tcp::tcp_table).
 //
 // Contract (DESIGN.md "Contracts"): the caller feeds received frames with receive(now, frame),
 // drains frames to send with poll(now, emit), and sleeps until next_deadline(). The interface
@@ -33,6 +34,9 @@
 #include "core/reassembly.hpp"
 #include "core/sockets.hpp"
 #include "core/token_bucket.hpp"
+#include "core/tcp/connection.hpp"
+#include "core/tcp/listener.hpp"
+#include "core/tcp/tcp_table.hpp"
 #include "wire/arp.hpp"
 #include "wire/ipv4.hpp"
 
@@ -145,6 +149,83 @@ public:
     /// Closes the socket. Invalid handles are ignored.
     void ping_close(ping_handle h);
 
+    // ---------------------------------------------------------------- TCP (RFC 9293)
+    //
+    // Errors are std::error_code of core::errc (invalid_handle, would_block, table_full,
+    // address_in_use, no_ephemeral_port, invalid_argument, no_route, not_connected) or of
+    // tcp::tcp_errc (connection_refused, connection_reset, timed_out, connection_aborted,
+    // closing). Segments are built and queued by poll(); the calls below only change state.
+
+    /// Opens a listening socket on local (address unspecified or ours; port != 0).
+    /// Errors: table_full, address_in_use, invalid_argument.
+    [[nodiscard]] result<tcp_listen_handle, std::error_code> tcp_listen(
+        instant now, udp_endpoint local, const tcp_listen_config& config);
+    /// Takes the oldest completed handshake of the listener as a connection (ESTABLISHED or
+    /// later: data may already be readable). Errors: invalid_handle, would_block (none).
+    [[nodiscard]] result<tcp_handle, std::error_code> tcp_accept(tcp_listen_handle h);
+    /// readable = tcp_accept has a connection. All false for an invalid handle.
+    [[nodiscard]] readiness tcp_listen_readiness(tcp_listen_handle h) const;
+    /// The endpoint the listener is bound to. Errors: invalid_handle.
+    [[nodiscard]] result<udp_endpoint, std::error_code> tcp_listen_local(
+        tcp_listen_handle h) const;
+    /// The listener's counters (SYN queue, cookies, drops). Errors: invalid_handle.
+    [[nodiscard]] result<tcp::listener_counters, std::error_code> tcp_listen_stats(
+        tcp_listen_handle h) const;
+    /// Closes the listener: pending SYN-RECEIVED records are forgotten and connections not
+    /// yet accepted are reset (RFC 9293 §3.10.4: CLOSE in LISTEN). Invalid handles are ignored.
+    void tcp_listen_close(tcp_listen_handle h);
+
+    /// Active open (RFC 9293 §3.10.1): the SYN goes out at the next poll(); the handle becomes
+    /// readiness.connected on success, or readiness.error (tcp_error: connection_refused,
+    /// timed_out) on failure. local: nullopt or port 0 = an ephemeral port (RFC 6056 Alg. 4);
+    /// its address must be unspecified or ours. config.mss is clamped to the path MTU - 40.
+    /// Errors: table_full, address_in_use, no_ephemeral_port, invalid_argument (remote port 0,
+    /// remote address unspecified/broadcast/multicast/ours), no_route.
+    [[nodiscard]] result<tcp_handle, std::error_code> tcp_connect(
+        instant now, udp_endpoint remote, std::optional<udp_endpoint> local,
+        const tcp::conn_config& config);
+    /// RFC 9293 §3.10.2 SEND: queues up to data.size() bytes; returns the count queued.
+    /// Errors: invalid_handle, would_block (send buffer full), closing (after shutdown/close),
+    /// not_connected, or the connection's error.
+    [[nodiscard]] result<std::size_t, std::error_code> tcp_send(instant now, tcp_handle h,
+                                                                bytes data);
+    /// RFC 9293 §3.10.3 RECEIVE: copies in-order data; 0 = end of stream (FIN received and all
+    /// data read). Errors: invalid_handle, would_block, or the connection's error.
+    [[nodiscard]] result<std::size_t, std::error_code> tcp_recv(instant now, tcp_handle h,
+                                                                mut_bytes out);
+    /// Half close (shutdown(SHUT_WR)): a FIN follows the queued data. Invalid handles ignored.
+    void tcp_shutdown(instant now, tcp_handle h);
+    /// RFC 9293 §3.10.4 CLOSE: the handle dies now; the connection finishes on its own
+    /// (FIN after queued data, FIN-WAIT, TIME-WAIT record). If unread data is pending (or
+    /// arrives later) a RST is sent instead (RFC 1122 §4.2.2.13). Invalid handles ignored.
+    void tcp_close(instant now, tcp_handle h);
+    /// RFC 9293 §3.10.5 ABORT: RST to the peer (if synchronized); the handle dies now.
+    void tcp_abort(instant now, tcp_handle h);
+    /// Current readiness (all false for an invalid handle).
+    [[nodiscard]] readiness tcp_readiness(tcp_handle h) const;
+    /// Why the connection failed (tcp_errc::connection_refused, connection_reset, timed_out,
+    /// connection_aborted), or nothing.
+    [[nodiscard]] std::optional<std::error_code> tcp_error(tcp_handle h) const;
+    /// Takes the last ICMP soft error about this connection (RFC 1122 §4.2.3.9: destination
+    /// unreachable codes 0, 1, 5, time exceeded, ... do not abort the connection).
+    [[nodiscard]] std::optional<icmp_error_report> tcp_take_soft_error(tcp_handle h);
+    /// TCP_INFO-like state, windows and counters. Errors: invalid_handle.
+    [[nodiscard]] result<tcp::tcp_stats, std::error_code> tcp_info(tcp_handle h) const;
+    /// Local and remote endpoints. Errors: invalid_handle.
+    [[nodiscard]] result<tcp_endpoint_pair, std::error_code> tcp_endpoints(tcp_handle h) const;
+    /// TCP_NODELAY (disables Nagle, RFC 896). Errors: invalid_handle.
+    [[nodiscard]] result<void, std::error_code> tcp_set_nodelay(tcp_handle h, bool on);
+    /// Congestion control algorithm. Allowed before the handshake completes only (later it
+    /// fails with invalid_argument; the connection keeps its algorithm). Errors:
+    /// invalid_handle, invalid_argument.
+    [[nodiscard]] result<void, std::error_code> tcp_set_congestion(tcp_handle h,
+                                                                   tcp::cc_algorithm algo);
+    /// Connections held (any state but LISTEN and TIME-WAIT, including closed-by-user ones
+    /// still finishing).
+    [[nodiscard]] std::size_t tcp_connection_count() const;
+    /// TIME-WAIT records held.
+    [[nodiscard]] std::size_t tcp_time_wait_count() const;
+
     // ------------------------------------------------------------------------- readiness
 
     /// Calls f(const socket_event&) once for each socket whose readiness may have changed since
@@ -153,14 +234,23 @@ public:
     void take_events(F&& f) {
         for (const auto& ev : events_) {
             socket_event out = ev;
-            if (ev.kind == socket_kind::udp) {
-                auto& s = udp_[ev.index];
-                s.event_pending = false;
-                out.ready = udp_readiness(udp_handle{ev.index, ev.generation});
-            } else {
-                auto& s = ping_[ev.index];
-                s.event_pending = false;
-                out.ready = ping_readiness(ping_handle{ev.index, ev.generation});
+            switch (ev.kind) {
+                case socket_kind::udp:
+                    udp_[ev.index].event_pending = false;
+                    out.ready = udp_readiness(udp_handle{ev.index, ev.generation});
+                    break;
+                case socket_kind::ping:
+                    ping_[ev.index].event_pending = false;
+                    out.ready = ping_readiness(ping_handle{ev.index, ev.generation});
+                    break;
+                case socket_kind::tcp:
+                    tcp_[ev.index].event_pending = false;
+                    out.ready = tcp_readiness(tcp_handle{ev.index, ev.generation});
+                    break;
+                case socket_kind::tcp_listener:
+                    tcp_listeners_[ev.index].event_pending = false;
+                    out.ready = tcp_listen_readiness(tcp_listen_handle{ev.index, ev.generation});
+                    break;
             }
             f(out);
         }
@@ -210,6 +300,38 @@ private:
         bool event_pending = false;
     };
 
+    // A TCP connection slot. The connection outlives its handle (user_open false) until it
+    // is finished or enters TIME-WAIT (then a compact record replaces it).
+    struct tcp_slot {
+        std::optional<tcp::connection> conn;
+        std::uint16_t generation = 0;
+        bool user_open = false;      // a tcp_handle refers to it
+        bool in_table = false;       // registered in tcp_table_
+        bool queued = false;         // in tcp_run_ (may have output now)
+        bool event_pending = false;  // a socket_event is recorded
+        bool accept_pending = false;  // waiting in a listener's accept queue
+        std::uint16_t listener = 0;   // that listener's slot (accept_pending)
+        std::optional<instant> scheduled;  // earliest entry of this slot in tcp_timers_
+        std::optional<icmp_error_report> soft_error;
+    };
+    // A listening socket slot with its accept queue (a ring of connection slots).
+    struct tcp_listen_slot {
+        std::optional<tcp::listener> listener;
+        std::uint16_t generation = 0;
+        udp_endpoint local;
+        tcp::conn_config conn;
+        std::vector<std::uint16_t> accept_ring;
+        std::size_t accept_head = 0;
+        std::size_t accept_count = 0;
+        bool event_pending = false;
+    };
+    // A timer heap entry (min-heap on `at`). Entries are not removed when a connection's
+    // deadline moves: a stale entry only causes an early, harmless look at the connection.
+    struct tcp_timer {
+        instant at;
+        std::uint16_t slot = 0;
+    };
+
     // Receive path.
     void handle_arp(instant now, bytes payload);
     void handle_ipv4(instant now, bytes packet);
@@ -218,6 +340,7 @@ private:
     void handle_icmp_error(instant now, const wire::ipv4::repr& h, std::uint8_t type,
                            std::uint8_t code, std::uint16_t next_hop_mtu, bytes quote);
     void handle_udp(instant now, const wire::ipv4::repr& h, bytes payload);
+    void handle_tcp(instant now, const wire::ipv4::repr& h, bytes payload);
     [[nodiscard]] bool is_our_destination(wire::ipv4_address a) const;
 
     // Transmit path.
@@ -239,6 +362,8 @@ private:
     result<std::uint16_t, errc> ephemeral_port();
     [[nodiscard]] bool port_in_use(std::uint16_t port) const;
     void mark_udp(std::size_t index);
+    // TCP (interface_tcp*.cpp).
+    void tcp_init();
     void mark_ping(std::size_t index);
 
     interface_config config_;
@@ -253,6 +378,17 @@ private:
     std::vector<udp_socket> udp_;
     std::vector<ping_socket> ping_;
     std::vector<socket_event> events_;
+    // TCP (interface_tcp*.cpp).
+    tcp::tcp_table tcp_table_;
+    tcp::listener_secrets tcp_secrets_;
+    std::vector<tcp_slot> tcp_;
+    std::vector<std::uint16_t> tcp_free_;
+    std::vector<tcp_listen_slot> tcp_listeners_;
+    std::vector<std::uint16_t> tcp_run_;  // ring of slots that may have output now
+    std::size_t tcp_run_head_ = 0;
+    std::size_t tcp_run_count_ = 0;
+    std::vector<tcp_timer> tcp_timers_;  // min-heap
+    std::size_t tcp_count_ = 0;
     std::vector<std::uint8_t> scratch_;  // one IPv4 payload being built (65535 bytes)
     std::uint16_t next_ident_ = 0;
     instant last_now_{};

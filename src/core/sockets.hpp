@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 // core: the value types of the socket API (handles, endpoints, readiness, events, received
-// datagram information, ICMP error reports).
+// datagram information, ICMP error reports, TCP listen options).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 
 #include "base/time.hpp"
+#include "core/tcp/conn_config.hpp"
+#include "core/tcp/listener.hpp"
 #include "wire/address.hpp"
 
 namespace netrig::core {
@@ -25,6 +27,10 @@ struct basic_handle {
 using udp_handle = basic_handle<struct udp_tag>;
 /// Handle of an ICMP echo ("ping") socket.
 using ping_handle = basic_handle<struct ping_tag>;
+/// Handle of a TCP connection (active or accepted).
+using tcp_handle = basic_handle<struct tcp_tag>;
+/// Handle of a listening TCP socket.
+using tcp_listen_handle = basic_handle<struct tcp_listen_tag>;
 
 /// An IPv4 address and port.
 struct udp_endpoint {
@@ -35,21 +41,31 @@ struct udp_endpoint {
 };
 
 /// What a socket can do now without failing with would_block.
+/// TCP connections: readable = tcp_recv returns data, end of stream (0) or an error;
+/// writable = tcp_send accepts a byte or returns an error; error = tcp_error() is set;
+/// connected = the handshake completed (it stays set after the connection ends).
+/// TCP listeners: readable = tcp_accept has a connection.
 struct readiness {
-    bool readable = false;  ///< a datagram is queued
-    bool writable = false;  ///< the transmit queue has room for at least one frame
-    bool error = false;     ///< an ICMP error is pending (udp_take_error)
+    bool readable = false;   ///< a datagram is queued (TCP: data, EOF or error)
+    bool writable = false;   ///< the transmit queue has room for at least one frame
+    bool error = false;      ///< an ICMP error is pending (udp_take_error; TCP: tcp_error)
+    bool connected = false;  ///< TCP only: the handshake completed
 
     friend bool operator==(const readiness&, const readiness&) = default;
 };
 
 /// Which table a socket_event refers to.
-enum class socket_kind : std::uint8_t { udp, ping };
+enum class socket_kind : std::uint8_t {
+    udp,           ///< udp_handle
+    ping,          ///< ping_handle
+    tcp,           ///< tcp_handle
+    tcp_listener,  ///< tcp_listen_handle
+};
 
 /// "This socket's readiness may have changed": the runtime turns these into coroutine wake-ups.
 /// Rebuild the typed handle from index and generation according to kind.
 struct socket_event {
-    socket_kind kind = socket_kind::udp;  ///< udp or ping
+    socket_kind kind = socket_kind::udp;  ///< which handle type
     std::uint16_t index = 0;              ///< slot
     std::uint16_t generation = 0;         ///< slot generation
     readiness ready;                      ///< readiness at the time take_events() ran
@@ -80,6 +96,21 @@ struct ping_reply {
     instant arrival{};           ///< the `now` given to the receive() that delivered it
     std::size_t len = 0;         ///< payload bytes copied into the caller's buffer
     std::size_t payload_len = 0; ///< payload length; > len means it was truncated
+};
+
+/// Options of a listening TCP socket (tcp_listen).
+struct tcp_listen_config {
+    /// Backlog, SYN queue, SYN cookies, SYN-ACK retries, offered options. Its mss, window and
+    /// window_scale are overwritten by the interface (path MTU and conn.recv_buffer_*).
+    tcp::listener_config listener;
+    /// Configuration of every accepted connection (mss clamped to the link MTU - 40).
+    tcp::conn_config conn;
+};
+
+/// What tcp_endpoints returns.
+struct tcp_endpoint_pair {
+    udp_endpoint local;   ///< our address and port
+    udp_endpoint remote;  ///< the peer's
 };
 
 }  // namespace netrig::core
