@@ -81,12 +81,20 @@ void rtt_estimator::on_handshake_after_syn_timeout() {
     backoff_count_ = 0;
 }
 
-duration rtt_estimator::rto() const { return rto_; }
+duration rtt_estimator::rto() const {
+    return rto_;
+}
 
-std::optional<duration> rtt_estimator::srtt() const { return srtt_; }
+std::optional<duration> rtt_estimator::srtt() const {
+    return srtt_;
+}
 
-duration rtt_estimator::rttvar() const { return rttvar_; }
+duration rtt_estimator::rttvar() const {
+    return rttvar_;
+}
 
-std::optional<duration> rtt_estimator::min_rtt() const { return min_rtt_; }
+std::optional<duration> rtt_estimator::min_rtt() const {
+    return min_rtt_;
+}
 
 }  // namespace netrig::core::tcp

@@ -15,7 +15,9 @@ using wire::seq32;
 // Longest block accepted: 2^30 bytes, the largest window RFC 7323 scaling can express.
 constexpr std::uint32_t block_bytes_max = 1U << 30;
 
-std::uint32_t length(const seq_range& r) { return static_cast<std::uint32_t>(r.end - r.begin); }
+std::uint32_t length(const seq_range& r) {
+    return static_cast<std::uint32_t>(r.end - r.begin);
+}
 
 }  // namespace
 
@@ -197,8 +199,8 @@ std::uint32_t sack_scoreboard::pipe(seq32 snd_una, seq32 snd_nxt, seq32 high_rxt
     return static_cast<std::uint32_t>(std::min<std::uint64_t>(pipe, UINT32_MAX));
 }
 
-std::optional<seq_range> sack_scoreboard::next_seg(seq32 snd_una, seq32 snd_nxt,
-                                                   seq32 high_rxt, std::uint32_t mss) const {
+std::optional<seq_range> sack_scoreboard::next_seg(seq32 snd_una, seq32 snd_nxt, seq32 high_rxt,
+                                                   std::uint32_t mss) const {
     NETRIG_ASSERT(mss > 0);
     // RFC 6675 §4 NextSeg rule (1): the smallest unSACKed S2 with "(1.a) S2 is greater than
     // HighRxt", "(1.b) S2 is less than the highest octet covered by any received SACK" and

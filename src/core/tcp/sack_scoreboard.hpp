@@ -58,16 +58,15 @@ public:
     [[nodiscard]] bool is_lost(wire::seq32 seq, std::uint32_t mss) const;
     /// RFC 6675 §4 SetPipe, in bytes, over [snd_una, snd_nxt): every unSACKed byte that is not
     /// lost counts once, every unSACKed byte below high_rxt counts (again).
-    [[nodiscard]] std::uint32_t pipe(wire::seq32 snd_una, wire::seq32 snd_nxt,
-                                     wire::seq32 high_rxt, std::uint32_t mss) const;
+    [[nodiscard]] std::uint32_t pipe(wire::seq32 snd_una, wire::seq32 snd_nxt, wire::seq32 high_rxt,
+                                     std::uint32_t mss) const;
     /// RFC 6675 §4 NextSeg: up to `mss` bytes to retransmit, or nullopt.
     /// Rule 1: the first unSACKed, lost range at or above max(high_rxt, snd_una).
     /// Rule 3: otherwise the first unSACKed range at or above it that has SACKed data above.
     /// Rule 2 (new data) is the caller's and ranks between them: a result for which
     /// is_lost(result->begin, mss) is false came from rule 3, so send new data first if allowed.
     [[nodiscard]] std::optional<seq_range> next_seg(wire::seq32 snd_una, wire::seq32 snd_nxt,
-                                                    wire::seq32 high_rxt,
-                                                    std::uint32_t mss) const;
+                                                    wire::seq32 high_rxt, std::uint32_t mss) const;
 
     /// Total SACKed bytes held.
     [[nodiscard]] std::uint32_t sacked_bytes() const { return sacked_bytes_; }

@@ -5,12 +5,12 @@
 
 #include <gtest/gtest.h>
 
-#include "base/rng.hpp"
-
 #include <algorithm>
 #include <optional>
 #include <ostream>
 #include <vector>
+
+#include "base/rng.hpp"
 
 namespace netrig::core::tcp {
 namespace {

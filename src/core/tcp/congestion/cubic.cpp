@@ -16,7 +16,9 @@ namespace {
 // RFC 9438 §4.3: "alpha_cubic = 3 * (1 - beta_cubic) / (1 + beta_cubic)".
 constexpr double alpha_cubic = 3.0 * (1.0 - cubic_beta) / (1.0 + cubic_beta);
 
-double seconds(duration d) { return std::chrono::duration<double>(d).count(); }
+double seconds(duration d) {
+    return std::chrono::duration<double>(d).count();
+}
 
 }  // namespace
 

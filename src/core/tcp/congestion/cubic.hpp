@@ -41,7 +41,8 @@ public:
 
     /// Grows cwnd for an ACK outside recovery: slow start, else RFC 9438 §4.2-§4.5.
     void on_ack(const ack_event& ev);
-    /// RFC 9438 §4.6/§4.7: W_max (with fast convergence), ssthresh = cwnd*beta_cubic, cwnd = ssthresh.
+    /// RFC 9438 §4.6/§4.7: W_max (with fast convergence), ssthresh = cwnd*beta_cubic, cwnd =
+    /// ssthresh.
     void on_enter_recovery(instant now, std::uint32_t bytes_in_flight);
     /// Recovery done: cwnd = ssthresh; the next ACK starts a new congestion-avoidance epoch.
     void on_exit_recovery(instant now);
@@ -59,16 +60,16 @@ private:
     std::uint32_t mss_;
     std::uint32_t cwnd_;
     std::uint32_t ssthresh_;
-    double cwnd_frac_ = 0;          // sub-byte growth carried between ACKs, in [0, 1)
-    double w_max_ = 0;              // segments
-    double cwnd_prior_ = 0;         // segments: cwnd when ssthresh was last set
-    double w_est_ = 0;              // segments
-    double k_ = 0;                  // seconds
-    double srtt_s_ = 0;             // smoothed RTT in seconds from ack_event::rtt samples
+    double cwnd_frac_ = 0;                // sub-byte growth carried between ACKs, in [0, 1)
+    double w_max_ = 0;                    // segments
+    double cwnd_prior_ = 0;               // segments: cwnd when ssthresh was last set
+    double w_est_ = 0;                    // segments
+    double k_ = 0;                        // seconds
+    double srtt_s_ = 0;                   // smoothed RTT in seconds from ack_event::rtt samples
     std::optional<instant> epoch_start_;  // t_epoch: start of the congestion-avoidance stage
-    instant last_ack_;              // last ACK seen in congestion avoidance
-    bool after_rto_ = false;        // RFC 9438 §4.8: first avoidance stage after a timeout
-    bool rto_pending_ = false;      // an RTO with no new ACK since: hold ssthresh on the next
+    instant last_ack_;                    // last ACK seen in congestion avoidance
+    bool after_rto_ = false;              // RFC 9438 §4.8: first avoidance stage after a timeout
+    bool rto_pending_ = false;            // an RTO with no new ACK since: hold ssthresh on the next
 };
 
 }  // namespace netrig::core::tcp

@@ -14,7 +14,9 @@ using namespace std::chrono_literals;
 
 constexpr std::uint32_t mss = 1000;
 
-double segments(const cubic& cc) { return static_cast<double>(cc.cwnd()) / mss; }
+double segments(const cubic& cc) {
+    return static_cast<double>(cc.cwnd()) / mss;
+}
 
 // RFC 9438 Figure 1 and Figure 2, written out independently.
 double rfc_w_cubic(double t, double w_max, double cwnd_epoch) {
@@ -35,8 +37,8 @@ struct flow {
         std::uint32_t in_flight = cc.cwnd();
         for (std::uint32_t i = 0; i < acks; ++i) {
             now += gap;
-            cc.on_ack(ack_event{.now = now, .bytes_acked = mss, .bytes_in_flight = in_flight,
-                                .rtt = rtt});
+            cc.on_ack(ack_event{
+                .now = now, .bytes_acked = mss, .bytes_in_flight = in_flight, .rtt = rtt});
             in_flight -= mss;
         }
     }
@@ -48,8 +50,8 @@ struct flow {
     // Slow start up to about `target_segments`, then a fast-retransmit loss episode.
     void grow_then_lose(std::uint32_t target_segments) {
         while (cc.cwnd() < target_segments * mss) {
-            cc.on_ack(ack_event{.now = now, .bytes_acked = mss, .bytes_in_flight = cc.cwnd(),
-                                .rtt = rtt});
+            cc.on_ack(ack_event{
+                .now = now, .bytes_acked = mss, .bytes_in_flight = cc.cwnd(), .rtt = rtt});
         }
         cc.on_enter_recovery(now, cc.cwnd());
         now += rtt;
@@ -88,7 +90,8 @@ TEST(tcp_rfc9438, s4_2_window_follows_w_cubic_of_t) {
     ASSERT_TRUE(f.cc.k_seconds().has_value());
     EXPECT_NEAR(*f.cc.k_seconds(), std::cbrt(300.0 / 0.4), 1e-9);
     for (const double at : {1.0, 3.0, 6.0, 9.0, 10.0, 12.0}) {
-        f.run_until(epoch + std::chrono::duration_cast<duration>(std::chrono::duration<double>(at)));
+        f.run_until(epoch +
+                    std::chrono::duration_cast<duration>(std::chrono::duration<double>(at)));
         const double t = to_seconds(f.now - epoch);
         const double expected = rfc_w_cubic(t, w_max, cwnd_epoch);
         // cwnd aims one RTT ahead (target = W_cubic(t + RTT)) and gets there over that RTT, so
@@ -176,8 +179,11 @@ TEST(tcp_rfc9438, s5_8_app_limited_acks_neither_grow_cwnd_nor_advance_t) {
     const std::uint32_t before = f.cc.cwnd();
     for (int i = 0; i < 50; ++i) {
         f.now += 100ms;
-        f.cc.on_ack(ack_event{.now = f.now, .bytes_acked = mss, .bytes_in_flight = mss,
-                              .rtt = 100ms, .app_limited = true});
+        f.cc.on_ack(ack_event{.now = f.now,
+                              .bytes_acked = mss,
+                              .bytes_in_flight = mss,
+                              .rtt = 100ms,
+                              .app_limited = true});
     }
     EXPECT_EQ(f.cc.cwnd(), before);
     // 5 s passed app-limited; the next RTT grows as if they had not (t still ~0.2 s): at most
@@ -192,6 +198,26 @@ TEST(tcp_rfc9438, s4_10_slow_start_doubles_per_rtt) {
         f.run_rtt();
         EXPECT_EQ(f.cc.cwnd(), (4 * mss) << round);
     }
+}
+
+TEST(tcp_rfc9438, s5_8_idle_shorter_than_rto_is_excluded_from_t) {
+    // Two identical flows; one pauses 800 ms (below its 1 s RTO) mid-epoch. Afterwards it must
+    // be where the other was 800 ms earlier, not 800 ms further up the cubic curve.
+    flow busy{cubic(mss, instant{}), instant{}, 100ms};
+    flow idle{cubic(mss, instant{}), instant{}, 100ms};
+    busy.grow_then_lose(1000);
+    idle.grow_then_lose(1000);
+    const instant epoch = busy.now;
+    busy.run_until(epoch + 2s);
+    idle.run_until(epoch + 2s);
+    ASSERT_EQ(busy.cc.cwnd(), idle.cc.cwnd());
+    idle.cc.on_idle(idle.now, 800ms, 1s);
+    idle.now += 800ms;
+    busy.run_until(epoch + 3s);
+    idle.run_until(epoch + 3800ms);
+    const double expected = rfc_w_cubic(to_seconds(busy.now - epoch), 1000, 700);
+    EXPECT_NEAR(segments(busy.cc), expected, 1.0);
+    EXPECT_NEAR(segments(idle.cc), segments(busy.cc), 1.0);
 }
 
 TEST(tcp_cubic, idle_longer_than_rto_restarts_from_initial_window) {

@@ -8,13 +8,13 @@
 
 namespace netrig::core::tcp {
 
-std::uint32_t slow_start_cwnd(std::uint32_t cwnd, std::uint32_t ssthresh,
-                              std::uint32_t bytes_acked, std::uint32_t mss, bool after_rto) {
-    // RFC 3465 §2.2/§2.3: cwnd grows by min(N, L) per ACK with L = 2*SMSS, but L = 1*SMSS in the
-    // slow start that follows a retransmission timeout.
+std::uint32_t slow_start_cwnd(std::uint32_t cwnd, std::uint32_t ssthresh, std::uint32_t bytes_acked,
+                              std::uint32_t mss, bool after_rto) {
+    // RFC 3465 §2.2: slow start grows cwnd by min(N, L) per ACK, L = 2*SMSS; RFC 3465 limits L
+    // to 1*SMSS in the slow start that follows a retransmission timeout, when one ACK can cover
+    // a whole window of data that left the network long ago.
     const std::uint32_t limit = after_rto ? mss : 2 * mss;
-    const std::uint64_t grown =
-        std::uint64_t{cwnd} + std::min<std::uint64_t>(bytes_acked, limit);
+    const std::uint64_t grown = std::uint64_t{cwnd} + std::min<std::uint64_t>(bytes_acked, limit);
     // Slow start ends at ssthresh (RFC 5681 §3.1: "The slow start algorithm is used when
     // cwnd < ssthresh"); the rest of this ACK's credit is not carried into avoidance.
     const std::uint64_t cap = std::max(cwnd, std::min(ssthresh, cwnd_bytes_max));
