@@ -17,7 +17,9 @@ struct ack_event {
     std::uint32_t bytes_acked = 0;
     /// Bytes in flight (FlightSize) before this ACK was processed.
     std::uint32_t bytes_in_flight = 0;
-    /// A Karn-safe RTT sample taken from this ACK, if any.
+    /// A Karn-safe RTT sample taken from this ACK, if any (or the current SRTT). CUBIC smooths
+    /// these for its one-RTT lookahead, target = W_cubic(t + RTT) (RFC 9438 §4.2); with none
+    /// ever given it aims at W_cubic(t) and grows a little later than the RFC intends.
     std::optional<duration> rtt;
     /// True when the sender had nothing more to send (or was rwnd-limited), so cwnd was not
     /// the limit: the window is not grown (RFC 9438 §5.8; RFC 7661's reasoning).
