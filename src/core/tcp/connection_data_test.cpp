@@ -108,6 +108,18 @@ TEST(tcp_rfc9293, s3_8_6_2_1_sender_sws_waits_for_a_useful_window) {
     EXPECT_EQ(out[0].payload.size(), 500U);
 }
 
+TEST(tcp_rfc9293, s3_8_6_2_1_sws_override_timeout_sends_into_a_small_window) {
+    connection c = established_mss();
+    send(c, at_ms(1), seg{.seq = rbase, .ack = lbase, .window = 10});
+    ASSERT_EQ(*c.send(as_bytes(std::string(500, 'w'))), 500U);
+    expect_nothing(c, at_ms(2));
+    // The window stays small: after the override timeout what fits goes out.
+    ASSERT_TRUE(c.next_deadline().has_value());
+    const auto out = recv_all(c, *c.next_deadline());
+    ASSERT_EQ(out.size(), 1U);
+    EXPECT_EQ(out[0].payload.size(), 10U);
+}
+
 TEST(tcp_rfc9293, s3_8_6_1_zero_window_is_probed_with_backoff) {
     connection c = established_mss();
     send(c, at_ms(1), seg{.seq = rbase, .ack = lbase, .window = 0});

@@ -271,11 +271,15 @@ bool connection::prepare(instant now, segment_out& seg) const {
                 return true;
             }
             if (probe_due_ && snd_una_ == snd_nxt_ && send_end().after(snd_una_)) {
-                // RFC 9293 §3.8.6.1 / RFC 1122 §4.2.2.17: probe a zero window with one octet
-                // of new data.
+                const auto avail = static_cast<std::uint32_t>(send_end() - snd_una_);
+                const std::uint32_t room =
+                    std::min({snd_wnd_, avail, std::uint32_t{neg_.send_mss}});
+                // RFC 9293 §3.8.6.2.1: the SWS "override timeout" sends what the small window
+                // allows; RFC 9293 §3.8.6.1 / RFC 1122 §4.2.2.17: a zero window is probed
+                // with one octet of new data.
                 fill_header(now, seg, snd_una_, wire::tcp::flag::ack);
-                fill_data(seg, snd_una_, 1);
-                next_kind_ = tx_kind::probe;
+                fill_data(seg, snd_una_, std::max(room, 1U));
+                next_kind_ = room > 0 ? tx_kind::data : tx_kind::probe;
                 return true;
             }
             break;
@@ -355,6 +359,7 @@ void connection::commit(instant now, const segment_out& seg) {
             arm_rto(now);
             break;
         case tx_kind::data: {
+            probe_due_ = false;
             const bool retransmission = t.seq.before(snd_max_);
             snd_nxt_ = end;
             if (end.after(snd_max_)) {
@@ -406,8 +411,12 @@ void connection::commit(instant now, const segment_out& seg) {
 void connection::update_timers(instant now) {
     // Persist (RFC 9293 §3.8.6.1): runs while data waits, nothing is in flight and the peer's
     // window is too small for any of it.
-    const bool waiting = send_end().after(snd_nxt_) && snd_nxt_ == snd_una_ && snd_wnd_ == 0 &&
-                         is_synchronized(state_);
+    // Also when the window is open but too small for the sender SWS rule (RFC 9293
+    // §3.8.6.2.1 override timeout): with nothing in flight, only the window can hold data back.
+    const std::uint32_t unsent =
+        send_end().after(snd_nxt_) ? static_cast<std::uint32_t>(send_end() - snd_nxt_) : 0U;
+    const bool waiting = unsent > 0 && snd_nxt_ == snd_una_ && is_synchronized(state_) &&
+                         snd_wnd_ < std::min(unsent, std::uint32_t{neg_.send_mss});
     if (!waiting) {
         persist_at_.reset();
         persist_count_ = 0;

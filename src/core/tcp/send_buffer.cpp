@@ -25,7 +25,9 @@ void send_buffer::grow(std::size_t needed) {
     // Linearize into the new storage: growth is rare (doubling), so the copy is amortized.
     std::vector<std::uint8_t> next(cap);
     const auto parts = peek(0, size_);
-    std::memcpy(next.data(), parts[0].data(), parts[0].size());
+    if (!parts[0].empty()) {
+        std::memcpy(next.data(), parts[0].data(), parts[0].size());
+    }
     if (!parts[1].empty()) {
         std::memcpy(next.data() + parts[0].size(), parts[1].data(), parts[1].size());
     }
