@@ -259,3 +259,55 @@ TEST(tcp_rfc6675, sack_loss_detection_retransmits_the_hole) {
 
 }  // namespace
 }  // namespace netrig::core::tcp
+
+namespace netrig::core::tcp {
+namespace {
+
+using namespace testing;  // NOLINT(google-build-using-namespace): test DSL
+
+TEST(tcp_rfc9293, s3_8_6_2_2_receiver_sws_moves_right_edge_only_by_a_useful_amount) {
+    conn_config cfg = plain_config();
+    cfg.recv_buffer_initial = 4096;
+    cfg.recv_buffer_max = 4096;
+    connection c = passive(cfg);
+    (void)recv_all(c, at_ms(0));
+    send(c, at_ms(0), seg{.seq = remote_iss + 1, .ack = local_iss + 1});
+    send(c, at_ms(1),
+         seg{.seq = remote_iss + 1, .ack = local_iss + 1, .payload = std::string(4000, 'r')});
+    auto out = recv_all(c, at_ms(100));
+    ASSERT_EQ(out.size(), 1U);
+    EXPECT_EQ(out[0].window, 96);
+    std::array<std::uint8_t, 2000> buf{};
+    // Reading 100 bytes frees too little to advertise (< min(buffer / 2, MSS)).
+    ASSERT_EQ(*c.recv(std::span<std::uint8_t>(buf).first(100)), 100U);
+    expect_nothing(c, at_ms(101));
+    // Reading 1900 more frees a useful amount: a window update goes out at once.
+    ASSERT_EQ(*c.recv(std::span<std::uint8_t>(buf).first(1900)), 1900U);
+    out = recv_all(c, at_ms(102));
+    ASSERT_EQ(out.size(), 1U);
+    EXPECT_EQ(out[0].window, 2096);
+}
+
+TEST(tcp_rfc6298, s3_karn_no_rtt_sample_from_a_retransmitted_segment) {
+    conn_config cfg = plain_config();
+    connection c = passive(cfg, mss_opt(1000));
+    (void)recv_all(c, at_ms(0));
+    send(c, at_ms(50), seg{.seq = rbase, .ack = lbase});  // handshake sample: 50 ms
+    ASSERT_EQ(*c.stats().srtt, std::chrono::milliseconds{50});
+    ASSERT_EQ(*c.send(as_bytes("karn")), 4U);
+    (void)recv_all(c, at_ms(100));
+    const duration rto = c.stats().rto;
+    ASSERT_EQ(recv_all(c, at_ms(100) + rto).size(), 1U);  // retransmitted
+    // The ACK cannot tell which transmission it answers: no sample, SRTT unchanged.
+    send(c, at_ms(100) + rto + std::chrono::milliseconds{5}, seg{.seq = rbase, .ack = lbase + 4});
+    EXPECT_EQ(*c.stats().srtt, std::chrono::milliseconds{50});
+    // The next, never retransmitted segment gives a sample again.
+    ASSERT_EQ(*c.send(as_bytes("next")), 4U);
+    const instant t = at_ms(2000);
+    (void)recv_all(c, t);
+    send(c, t + std::chrono::milliseconds{10}, seg{.seq = rbase, .ack = lbase + 8});
+    EXPECT_LT(*c.stats().srtt, std::chrono::milliseconds{50});
+}
+
+}  // namespace
+}  // namespace netrig::core::tcp

@@ -493,3 +493,23 @@ TEST(tcp_rfc9293, s3_10_2_send_states) {
 
 }  // namespace
 }  // namespace netrig::core::tcp
+
+namespace netrig::core::tcp {
+namespace {
+
+using namespace testing;  // NOLINT(google-build-using-namespace): test DSL
+
+TEST(tcp_rfc9293, s3_10_7_4_rst_in_synrcvd_after_active_open_is_refused) {
+    connection c =
+        connection::open_active(at_ms(0), plain_config(), open_params{test_tuple(), local_iss, 0});
+    (void)recv_all(c, at_ms(0));
+    send(c, at_ms(1), seg{.flags = flag::syn, .seq = remote_iss, .ack = {}});
+    ASSERT_EQ(c.state(), tcp_state::syn_received);
+    (void)recv_all(c, at_ms(1));
+    send(c, at_ms(2), seg{.flags = flag::rst, .seq = remote_iss + 1});
+    EXPECT_EQ(c.state(), tcp_state::closed);
+    EXPECT_EQ(*c.error(), make_error_code(tcp_errc::connection_refused));
+}
+
+}  // namespace
+}  // namespace netrig::core::tcp
