@@ -28,7 +28,10 @@ namespace netrig::core {
     X(icmp_echo_to_broadcast) X(icmp_error_no_socket) X(icmp_bad_quote) X(ping_no_socket)   \
     X(ping_queue_full)                                                                      \
     X(udp_truncated) X(udp_bad_length) X(udp_bad_checksum) X(udp_no_socket)                 \
-    X(udp_queue_full_count) X(udp_queue_full_bytes)
+    X(udp_queue_full_count) X(udp_queue_full_bytes)                                        \
+    X(tcp_truncated) X(tcp_bad_header) X(tcp_bad_checksum) X(tcp_not_unicast)              \
+    X(tcp_no_socket) X(tcp_listener_drop) X(tcp_time_wait_drop) X(tcp_conn_table_full)     \
+    X(tcp_tx_failed)
 
 #define NETRIG_CORE_STATS(X)                                                                \
     X(rx_frames) X(rx_bytes) X(tx_frames) X(tx_bytes)                                       \
@@ -36,7 +39,10 @@ namespace netrig::core {
     X(ipv4_delivered) X(ipv4_sent) X(ipv4_fragments_sent) X(reasm_fragments_received)       \
     X(reasm_completed) X(icmp_echo_replies_sent) X(icmp_errors_sent) X(icmp_errors_received) \
     X(pmtu_updates) X(ping_requests_sent) X(ping_replies_received)                          \
-    X(udp_received) X(udp_sent)
+    X(udp_received) X(udp_sent)                                                             \
+    X(tcp_segments_received) X(tcp_segments_sent) X(tcp_rsts_sent) X(tcp_active_opens)      \
+    X(tcp_passive_opens) X(tcp_time_wait_entered) X(tcp_time_wait_reused)                   \
+    X(tcp_icmp_soft_errors) X(tcp_icmp_hard_errors)
 
 #define NETRIG_CORE_ENUMERATOR_(name) name,
 

@@ -238,9 +238,11 @@ void interface::deliver_ipv4(instant now, const ipv4::repr& h, bytes payload) {
         case ipv4::protocol::udp:
             handle_udp(now, h, payload);
             return;
+        case ipv4::protocol::tcp:
+            handle_tcp(now, h, payload);
+            return;
         default:
-            // RFC 1122 §3.2.2.1 suggests a protocol unreachable here; not sent yet (TCP is
-            // handled elsewhere in the future and must not trigger it).
+            // RFC 1122 §3.2.2.1 suggests a protocol unreachable here; not sent yet.
             counters_.drop(drop_reason::ipv4_unknown_protocol);
             return;
     }
@@ -288,7 +290,7 @@ void interface::release_pending(wire::ipv4_address next_hop, wire::mac_address m
 }
 
 result<void, errc> interface::send_ipv4(instant now, wire::ipv4_address destination,
-                                        std::uint8_t protocol, bytes l4) {
+                                        std::uint8_t protocol, bytes l4, bool dont_frag) {
     last_now_ = std::max(last_now_, now);
     if (l4.size() > ipv4_payload_max) {
         counters_.drop(drop_reason::ipv4_too_long);
@@ -379,6 +381,8 @@ result<void, errc> interface::send_ipv4(instant now, wire::ipv4_address destinat
                   .protocol = protocol,
                   .ttl = config_.limits.ttl,
                   .ident = next_ident_++};
+    // RFC 1191 §3: TCP sets DF for path MTU discovery (segments fit the path MTU by MSS).
+    ip.dont_frag = dont_frag && nfrags == 1;
     std::size_t offset = 0;
     for (std::size_t i = 0; i < nfrags; ++i) {
         const std::size_t len = nfrags == 1 ? l4.size() : std::min(chunk, l4.size() - offset);
@@ -442,6 +446,7 @@ void interface::on_poll_start(instant now) {
     });
     counters_.drop(drop_reason::reasm_timeout, reasm_.expire(now));
     pmtu_.expire(now);
+    tcp_on_poll(now);
 }
 
 void interface::on_poll_end() {
@@ -465,6 +470,9 @@ std::optional<instant> interface::next_deadline() const {
         return last_now_;
     }
     std::optional<instant> d = reasm_.next_deadline();
+    if (const auto t = tcp_next_deadline(); t && (!d || *t < *d)) {
+        d = t;
+    }
     const auto consider = [&d](instant t) {
         if (!d || t < *d) {
             d = t;

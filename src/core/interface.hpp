@@ -72,7 +72,12 @@ public:
     std::size_t poll(instant now, Emit&& emit) {
         on_poll_start(now);
         std::size_t sent = 0;
-        while (sent < config_.limits.poll_frames_max && !tx_.empty()) {
+        while (sent < config_.limits.poll_frames_max) {
+            // TCP segments are built into the transmit queue only when it drains, so a busy
+            // connection never crowds ARP, ICMP or UDP out of it.
+            if (tx_.empty() && !tcp_refill(now)) {
+                break;
+            }
             const bytes frame = tx_.front();
             auto fill = [frame](mut_bytes out) {
                 NETRIG_ASSERT(out.size() == frame.size());
@@ -95,8 +100,10 @@ public:
         return sent;
     }
 
-    /// When poll() next has work: now-ish (the last `now` seen) if frames are queued, else the
-    /// earliest ARP retry or reassembly timeout; nullopt if nothing is scheduled.
+    /// When poll() next has work: now-ish (the last `now` seen) if frames are queued or a TCP
+    /// connection has segments due, else the earliest ARP retry, reassembly timeout, TCP timer
+    /// (connections, listeners' SYN-ACK retransmissions, TIME-WAIT expiry); nullopt if nothing
+    /// is scheduled. TCP timers may be reported early (a lower bound); poll() is then a no-op.
     [[nodiscard]] std::optional<instant> next_deadline() const;
 
     // ---------------------------------------------------------------- UDP sockets (RFC 768)
@@ -215,9 +222,9 @@ public:
     [[nodiscard]] result<tcp_endpoint_pair, std::error_code> tcp_endpoints(tcp_handle h) const;
     /// TCP_NODELAY (disables Nagle, RFC 896). Errors: invalid_handle.
     [[nodiscard]] result<void, std::error_code> tcp_set_nodelay(tcp_handle h, bool on);
-    /// Congestion control algorithm. Allowed before the handshake completes only (later it
-    /// fails with invalid_argument; the connection keeps its algorithm). Errors:
-    /// invalid_handle, invalid_argument.
+    /// Congestion control algorithm. Allowed only before any data was sent (later it fails
+    /// with invalid_argument and the connection keeps its algorithm); prefer conn_config.cc.
+    /// Errors: invalid_handle, invalid_argument.
     [[nodiscard]] result<void, std::error_code> tcp_set_congestion(tcp_handle h,
                                                                    tcp::cc_algorithm algo);
     /// Connections held (any state but LISTEN and TIME-WAIT, including closed-by-user ones
@@ -313,6 +320,8 @@ private:
         std::uint16_t listener = 0;   // that listener's slot (accept_pending)
         std::optional<instant> scheduled;  // earliest entry of this slot in tcp_timers_
         std::optional<icmp_error_report> soft_error;
+        std::optional<std::error_code> hard_error;  // ICMP hard error in SYN-SENT (refused)
+        readiness last_ready;                       // readiness last reported by an event
     };
     // A listening socket slot with its accept queue (a ring of connection slots).
     struct tcp_listen_slot {
@@ -345,7 +354,7 @@ private:
 
     // Transmit path.
     result<void, errc> send_ipv4(instant now, wire::ipv4_address destination,
-                                 std::uint8_t protocol, bytes l4);
+                                 std::uint8_t protocol, bytes l4, bool dont_frag = false);
     void send_arp(wire::arp::operation op, wire::mac_address eth_destination,
                   wire::mac_address target_hw, wire::ipv4_address target_ip);
     void send_dest_unreachable(instant now, const wire::ipv4::repr& h, bytes payload,
@@ -364,6 +373,30 @@ private:
     void mark_udp(std::size_t index);
     // TCP (interface_tcp*.cpp).
     void tcp_init();
+    tcp_slot* tcp_get(tcp_handle h);
+    const tcp_slot* tcp_get(tcp_handle h) const;
+    tcp_listen_slot* tcp_listen_get(tcp_listen_handle h);
+    const tcp_listen_slot* tcp_listen_get(tcp_listen_handle h) const;
+    std::optional<std::uint16_t> tcp_alloc();
+    void tcp_release(std::uint16_t i);
+    void tcp_enqueue(std::uint16_t i);
+    void tcp_settle(instant now, std::uint16_t i);
+    void tcp_schedule(std::uint16_t i, instant at);
+    void mark_tcp(std::size_t index);
+    void mark_tcp_listener(std::size_t index);
+    [[nodiscard]] tcp::conn_config tcp_clamp(instant now, wire::ipv4_address remote,
+                                             tcp::conn_config cfg) const;
+    void tcp_on_listener_result(instant now, std::uint16_t li, const tcp::segment_in& seg,
+                                const tcp::listener_result& r);
+    void tcp_send_rst_for(instant now, const tcp::segment_in& seg);
+    bool tcp_transmit(instant now, wire::ipv4_address source, wire::ipv4_address destination,
+                      const wire::tcp::repr& t);
+    bool tcp_transmit(instant now, const tcp::segment_out& seg);
+    void tcp_on_poll(instant now);
+    bool tcp_refill(instant now);
+    void tcp_icmp_error(instant now, const icmp_error_report& report, wire::ipv4_address local,
+                        std::uint16_t local_port, bool frag_needed);
+    [[nodiscard]] std::optional<instant> tcp_next_deadline() const;
     void mark_ping(std::size_t index);
 
     interface_config config_;

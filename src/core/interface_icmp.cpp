@@ -103,6 +103,19 @@ void interface::handle_icmp_error(instant now, const ipv4::repr& h, std::uint8_t
         counters_.count(stat::pmtu_updates);
         consumed = true;
     }
+    if (q->protocol() == ipv4::protocol::tcp) {
+        // RFC 5927 / RFC 1122 §4.2.3.9: ICMP errors about TCP go to the connection (the quote
+        // holds at least the ports and sequence number: 8 bytes).
+        const bytes tcp_head = q->transport_head();
+        tcp_icmp_error(now,
+                       icmp_error_report{.type = type,
+                                         .code = code,
+                                         .reporter = h.source,
+                                         .original_destination = {original_destination,
+                                                                  load_be16(tcp_head, 2)}},
+                       q->source(), load_be16(tcp_head, 0), consumed);
+        return;
+    }
     if (q->protocol() == ipv4::protocol::udp) {
         const bytes udp_head = q->transport_head();
         const std::uint16_t local_port = load_be16(udp_head, wire::udp::field::source_port);

@@ -30,6 +30,7 @@
 #include "core/tcp/segment.hpp"
 #include "core/tcp/send_buffer.hpp"
 #include "core/tcp/state.hpp"
+#include "core/tcp/time_wait.hpp"
 #include "wire/seq32.hpp"
 
 namespace netrig::core::tcp {
@@ -170,6 +171,14 @@ public:
     [[nodiscard]] bool finished() const { return state_ == tcp_state::closed && !rst_pending_; }
     /// The options agreed in the handshake (meaningful once synchronized).
     [[nodiscard]] const negotiated_options& negotiated() const { return neg_; }
+    /// The compact record that replaces the connection in TIME-WAIT (time_wait_table), so the
+    /// owner can free the connection (meaningful in TIME-WAIT; connection_time_wait.cpp).
+    [[nodiscard]] time_wait_state time_wait_record() const;
+    /// TCP_NODELAY on a live connection: Nagle (RFC 896) off when true.
+    void set_nodelay(bool on) { cfg_.nodelay = on; }
+    /// Switches the congestion control algorithm; only before any data was sent (SYN-SENT or
+    /// nothing in flight beyond the SYN). Returns false (and changes nothing) otherwise.
+    [[nodiscard]] bool set_congestion(instant now, cc_algorithm algo);
 
     /// Upper bound on segments one poll() emits, so a caller's loop stays bounded.
     static constexpr std::size_t poll_segments_max = 64;
