@@ -5,12 +5,27 @@
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "core/tcp/tcp_error.hpp"
 #include "net/errc.hpp"
 #include "runtime/cancel.hpp"
 
 namespace netrig::net::user {
 
 std::error_code from_core(std::error_code ec) {
+    if (ec.category() == core::tcp::tcp_category()) {
+        // What Linux reports for the same TCP outcome (ECONNREFUSED, ECONNRESET, ETIMEDOUT,
+        // EPIPE after shutdown, ENOTCONN).
+        switch (static_cast<core::tcp::tcp_errc>(ec.value())) {
+            case core::tcp::tcp_errc::connection_refused: return make_error_code(errc::refused);
+            case core::tcp::tcp_errc::connection_reset: return make_error_code(errc::reset);
+            case core::tcp::tcp_errc::timed_out: return make_error_code(errc::timed_out);
+            case core::tcp::tcp_errc::connection_aborted: return make_error_code(errc::aborted);
+            case core::tcp::tcp_errc::closing: return make_error_code(errc::closed);
+            case core::tcp::tcp_errc::not_established:
+                return make_error_code(errc::not_connected);
+        }
+        return make_error_code(errc::io_error);
+    }
     if (ec.category() != core::core_category()) {
         return ec;
     }

@@ -4,7 +4,6 @@
 #include <sstream>
 
 #include "net/errc.hpp"
-#include "net/ready_task.hpp"
 #include "net/user_stack_impl.hpp"
 
 namespace netrig::net::user {
@@ -15,7 +14,9 @@ stack_impl::stack_impl(link_parts link, const core::interface_config& config, st
       iface_(config, rng_),
       driver_(iface_, *link_.layers.back(), *this),
       udp_owners_(config.limits.udp_sockets_max, nullptr),
-      ping_owners_(config.limits.ping_sockets_max, nullptr) {
+      ping_owners_(config.limits.ping_sockets_max, nullptr),
+      tcp_owners_(config.limits.tcp_connections_max, nullptr),
+      tcp_listen_owners_(config.limits.tcp_listeners_max, nullptr) {
     if (link_.fabric) {
         driver_.set_group(&link_.fabric->group());
     }
@@ -26,7 +27,8 @@ stack_impl::~stack_impl() {
     // Order: no more turns (unregister), then every socket closed with its waiters told
     // errc::closed, then (members, in reverse) the interface and the devices and their fds.
     driver_.set_group(nullptr);
-    for (std::vector<socket_base*>* owners : {&udp_owners_, &ping_owners_}) {
+    for (std::vector<socket_base*>* owners :
+         {&udp_owners_, &ping_owners_, &tcp_owners_, &tcp_listen_owners_}) {
         for (socket_base*& s : *owners) {
             if (s != nullptr) {
                 socket_base* victim = s;
@@ -45,16 +47,15 @@ void stack_impl::attach() {
 }
 
 runtime::task<result<tcp_stream, std::error_code>> stack_impl::connect(
-    endpoint /*remote*/, const connect_options& /*options*/) {
-    // TCP on the user stack is not built yet (core/tcp is in progress).
-    return detail::ready_task(
-        result<tcp_stream, std::error_code>(unexpected(make_error_code(errc::not_supported))));
+    endpoint remote, const connect_options& options) {
+    attach();
+    return tcp_connect(*this, remote, options);
 }
 
-result<tcp_listener, std::error_code> stack_impl::listen(endpoint /*local*/,
-                                                         const listen_options& /*options*/) {
-    // TCP on the user stack is not built yet (core/tcp is in progress).
-    return unexpected(make_error_code(errc::not_supported));
+result<tcp_listener, std::error_code> stack_impl::listen(endpoint local,
+                                                         const listen_options& options) {
+    attach();
+    return tcp_listen(*this, local, options);
 }
 
 result<udp_socket, std::error_code> stack_impl::bind_udp(endpoint local) {
@@ -93,11 +94,28 @@ void stack_impl::set_ping_owner(std::uint16_t index, socket_base* s) {
     ping_owners_[index] = s;
 }
 
+void stack_impl::set_tcp_owner(std::uint16_t index, socket_base* s) {
+    NETRIG_ASSERT(index < tcp_owners_.size());
+    tcp_owners_[index] = s;
+}
+
+void stack_impl::set_tcp_listen_owner(std::uint16_t index, socket_base* s) {
+    NETRIG_ASSERT(index < tcp_listen_owners_.size());
+    tcp_listen_owners_[index] = s;
+}
+
 void stack_impl::on_socket_event(const core::socket_event& ev) {
     // The handle's generation is not checked: a slot has one owner at a time, and a spurious
     // wake-up only makes a waiter retry.
-    const std::vector<socket_base*>& owners =
-        ev.kind == core::socket_kind::udp ? udp_owners_ : ping_owners_;
+    const std::vector<socket_base*>& owners = [&]() -> const std::vector<socket_base*>& {
+        switch (ev.kind) {
+            case core::socket_kind::udp: return udp_owners_;
+            case core::socket_kind::ping: return ping_owners_;
+            case core::socket_kind::tcp: return tcp_owners_;
+            case core::socket_kind::tcp_listener: return tcp_listen_owners_;
+        }
+        return udp_owners_;
+    }();
     if (ev.index < owners.size() && owners[ev.index] != nullptr) {
         owners[ev.index]->wake_all();
     }

@@ -97,6 +97,9 @@ public:
     /// Records which socket object owns a core UDP / ping slot (nullptr to clear).
     void set_udp_owner(std::uint16_t index, socket_base* s);
     void set_ping_owner(std::uint16_t index, socket_base* s);
+    /// Records which socket object owns a core TCP connection / listener slot (nullptr clears).
+    void set_tcp_owner(std::uint16_t index, socket_base* s);
+    void set_tcp_listen_owner(std::uint16_t index, socket_base* s);
 
 private:
     void on_socket_event(const core::socket_event& ev) override;
@@ -109,12 +112,22 @@ private:
     driver driver_;
     std::vector<socket_base*> udp_owners_;
     std::vector<socket_base*> ping_owners_;
+    std::vector<socket_base*> tcp_owners_;
+    std::vector<socket_base*> tcp_listen_owners_;
 };
 
 /// Makes the user stack's UDP socket for a core handle bound by the caller.
 [[nodiscard]] udp_socket make_udp_socket(stack_impl& stack, core::udp_handle h);
 /// Makes the user stack's ping socket for an open core ping handle.
 [[nodiscard]] ping_socket make_ping_socket(stack_impl& stack, core::ping_handle h);
+
+/// Opens an active TCP connection and waits for the handshake (user_tcp.cpp). The stack must
+/// outlive the task.
+[[nodiscard]] runtime::task<result<tcp_stream, std::error_code>> tcp_connect(
+    stack_impl& stack, endpoint remote, connect_options options);
+/// Opens a listening TCP socket (user_tcp.cpp).
+[[nodiscard]] result<tcp_listener, std::error_code> tcp_listen(stack_impl& stack, endpoint local,
+                                                             const listen_options& options);
 
 /// A sim network shared by the stacks on it, with an optional responder peer.
 class sim_fabric {

@@ -18,3 +18,10 @@ netrig_test(net_user_alloc_test
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/net_user_alloc_test.cpp
     DEPS net runtime core link wire base
     LABELS sim)
+
+# TCP on the user stack: two stacks on the sim link (handshake, 10 MB both ways, half-close,
+# refused, timeout, cancellation, 100 connections).
+netrig_test(net_user_tcp_test
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/net_user_tcp_test.cpp
+    DEPS net runtime core link wire base
+    LABELS sim)
