@@ -44,6 +44,8 @@ check 2 '--ip'                          udp-echo --stack user --link xdp:nrveth0
 check 2 'bad --ip'                      udp-echo --stack user --ip 10.0.0.1
 check 2 'bad --impair'                  udp-echo --stack user --impair loss=lots
 check 2 'port|range'                    udp-echo -p 0
+check 2 'xdp-mode|not in'               udp-echo --stack user --link xdp:nrveth0 --ip 10.9.0.2/24 --xdp-mode turbo
+check 2 'xdp-mode needs'                udp-echo --stack user --link sim --xdp-mode skb
 check 2 'Name or service not known'     ping --stack user no-such-host.invalid
 check 2 'time|seconds|range|number'     demo --time -3
 check 2 'time|seconds|range|number'     demo --time abc

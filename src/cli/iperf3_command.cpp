@@ -12,7 +12,6 @@
 
 #include "cli/command.hpp"
 #include "cli/stack_options.hpp"
-#include "net/kernel_stack.hpp"
 #include "runtime/executor.hpp"
 #include "tools/iperf3/protocol.hpp"
 #include "tools/iperf3/session.hpp"
@@ -72,7 +71,8 @@ void block_stop_signals() {
 }
 
 int run_iperf3(const iperf3_flags& f) {
-    if (auto why = unsupported_reason(f.stack, {.tcp = true})) {
+    // TCP runs on both stacks now; unsupported_reason still checks the flag combinations.
+    if (auto why = unsupported_reason(f.stack, {})) {
         return usage_error(*why);
     }
     if (f.server == !f.client_host.empty()) {
@@ -116,8 +116,13 @@ int run_iperf3(const iperf3_flags& f) {
     };
 
     block_stop_signals();
-    auto stack = net::make_kernel_stack();
     runtime::executor ex;
+    auto built = make_stack(f.stack);
+    if (!built) {
+        fmt::print(stderr, "netrig iperf3: {}\n", built.error());
+        return exit_failure;
+    }
+    net::stack* stack = built->stack.get();
 
     if (f.server) {
         ip3::server_options so;

@@ -76,6 +76,12 @@ void add_stack_options(CLI::App& app, stack_options& out) {
                    "Impair the link, e.g. loss=1%,delay=10ms,jitter=2ms,rate=100Mbit")
         ->type_name("LIST")
         ->group("Stack and link");
+    const std::map<std::string, xdp_mode> xdp_modes{
+        {"auto", xdp_mode::automatic}, {"native", xdp_mode::native}, {"skb", xdp_mode::skb}};
+    app.add_option("--xdp-mode", out.xdp,
+                   "AF_XDP attach mode with --link xdp: auto (native, else SKB), native, skb")
+        ->transform(CLI::CheckedTransformer(xdp_modes, CLI::ignore_case))
+        ->group("Stack and link");
     app.add_option("--seed", out.seed, "Seed of the sim link and impairments (replays a run)")
         ->capture_default_str()
         ->group("Stack and link");
@@ -85,7 +91,7 @@ std::optional<std::string> unsupported_reason(const stack_options& options,
                                               tool_needs needs) {
     if (options.stack == stack_kind::kernel) {
         const bool user_only = options.link || options.ip || options.gateway || options.mtu ||
-                               options.pcap || options.impair;
+                               options.pcap || options.impair || options.xdp;
         if (user_only) {
             return "--link, --ip, --gateway, --mtu, --pcap and --impair configure netrig's own "
                    "stack; add --stack user (the kernel stack uses the host's interfaces)";
@@ -123,6 +129,14 @@ result<net::user_stack_config, std::string> user_config(const stack_options& opt
     }
     config.device = link.name;
     config.queue = link.queue;
+    if (options.xdp) {
+        if (link.kind != link_kind::xdp) {
+            return unexpected(std::string{"--xdp-mode needs --link xdp:IFACE[:QUEUE]"});
+        }
+        config.xdp_attach = *options.xdp == xdp_mode::native ? link::xdp_attach::native
+                            : *options.xdp == xdp_mode::skb  ? link::xdp_attach::skb
+                                                              : link::xdp_attach::automatic;
+    }
     if (!options.ip && link.kind != link_kind::sim) {
         return unexpected(std::string{
             "--ip A/P is required with --link tap:NAME or xdp:IFACE (the address netrig's stack "

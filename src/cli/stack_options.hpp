@@ -22,6 +22,9 @@ enum class stack_kind { kernel, user };
 /// Which link the user stack runs over (`--link`).
 enum class link_kind { sim, tap, xdp };
 
+/// AF_XDP attach mode (`--xdp-mode`).
+enum class xdp_mode { automatic, native, skb };
+
 /// The parsed `--link` value: sim, tap:NAME or xdp:IFACE[:QUEUE].
 struct link_spec {
     link_kind kind = link_kind::sim;
@@ -39,12 +42,14 @@ struct stack_options {
     std::optional<std::string> pcap;   ///< File to record the link to.
     std::optional<std::string> impair; ///< Impairment list, e.g. loss=1%,delay=10ms.
     std::uint64_t seed = 1;            ///< Seed of every random choice (sim link, impairments).
+    std::optional<xdp_mode> xdp;       ///< --xdp-mode; only with --link xdp:IFACE.
 };
 
 /// Parses "sim", "tap:NAME" or "xdp:IFACE[:QUEUE]". Returns an error message in plain words.
 [[nodiscard]] result<link_spec, std::string> parse_link_spec(const std::string& text);
 
-/// Adds --stack, --link, --ip, --gateway, --mtu, --pcap, --impair and --seed to `app`, writing
+/// Adds --stack, --link, --ip, --gateway, --mtu, --pcap, --impair, --seed and --xdp-mode to
+/// `app`, writing
 /// into `out`. Flag syntax is validated by CLI11 (bad values exit with status 2).
 void add_stack_options(CLI::App& app, stack_options& out);
 

@@ -105,6 +105,14 @@ TEST(stack_options, ip_is_required_on_tap_and_xdp_and_defaults_on_sim) {
         EXPECT_EQ(c->mtu.value(), 1400);
         EXPECT_EQ(c->seed, 5U);
     }
+    stack_options skb{.stack = stack_kind::user,
+                      .link = *parse_link_spec("xdp:veth9"),
+                      .ip = "10.78.0.2/24",
+                      .xdp = xdp_mode::skb};
+    EXPECT_EQ(user_config(skb)->xdp_attach, link::xdp_attach::skb);
+    skb.link = *parse_link_spec("tap:tap9");
+    ASSERT_TRUE(unsupported_reason(skb, {}).has_value());
+    EXPECT_NE(unsupported_reason(skb, {})->find("--xdp-mode needs"), std::string::npos);
     EXPECT_EQ(user_config(stack_options{.stack = stack_kind::user,
                                         .link = *parse_link_spec("xdp:veth9:2"),
                                         .ip = "10.78.0.2/24"})->queue, 2U);

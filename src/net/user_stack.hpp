@@ -27,6 +27,7 @@
 
 #include "base/result.hpp"
 #include "core/counters.hpp"
+#include "link/af_xdp.hpp"
 #include "link/device.hpp"
 #include "net/stack.hpp"
 #include "wire/address.hpp"
@@ -48,6 +49,8 @@ struct user_stack_config {
     std::string device;
     /// AF_XDP queue id (link_type::xdp).
     std::uint32_t queue = 0;
+    /// AF_XDP attach mode (link_type::xdp): automatic tries native, then generic SKB mode.
+    link::xdp_attach xdp_attach = link::xdp_attach::automatic;
     /// Our address and prefix, e.g. 10.0.0.1/24 (the prefix makes the on-link subnet).
     wire::ipv4_cidr address;
     /// Default gateway for off-link destinations (none: off-link is errc::unreachable).
