@@ -37,7 +37,10 @@ std::uint32_t connection::pipe() const {
         return flight - std::min(flight, dupacks_ * mss);
     }
     // After an RTO everything from SND.NXT (reset to SND.UNA) on is presumed lost.
-    return static_cast<std::uint32_t>(snd_nxt_ - snd_una_);
+    const auto flight = static_cast<std::uint32_t>(snd_nxt_ - snd_una_);
+    // RFC 3042 limited transmit: each of the first two duplicate ACKs lets one new segment go
+    // ("FlightSize <= cwnd + 2*SMSS"), keeping the ACK clock alive for fast retransmit.
+    return flight - std::min(flight, std::min(dupacks_, 2U) * mss);
 }
 
 std::uint32_t connection::usable_window() const {
