@@ -311,3 +311,32 @@ TEST(tcp_rfc6298, s3_karn_no_rtt_sample_from_a_retransmitted_segment) {
 
 }  // namespace
 }  // namespace netrig::core::tcp
+
+namespace netrig::core::tcp {
+namespace {
+
+using namespace testing;  // NOLINT(google-build-using-namespace): test DSL
+
+TEST(tcp_rfc3042, limited_transmit_sends_one_new_segment_per_first_two_dupacks) {
+    conn_config cfg = plain_config();
+    cfg.nodelay = true;
+    connection c = established_mss(cfg);
+    ASSERT_EQ(*c.send(as_bytes(std::string(7000, 'l'))), 7000U);
+    ASSERT_EQ(recv_all(c, at_ms(10)).size(), 4U);  // IW = 4 * 1000
+    send(c, at_ms(20), seg{.seq = rbase, .ack = lbase});
+    auto out = recv_all(c, at_ms(20));
+    ASSERT_EQ(out.size(), 1U);
+    EXPECT_EQ(out[0].seq, lbase + 4000);
+    send(c, at_ms(21), seg{.seq = rbase, .ack = lbase});
+    out = recv_all(c, at_ms(21));
+    ASSERT_EQ(out.size(), 1U);
+    EXPECT_EQ(out[0].seq, lbase + 5000);
+    send(c, at_ms(22), seg{.seq = rbase, .ack = lbase});
+    out = recv_all(c, at_ms(22));
+    ASSERT_GE(out.size(), 1U);
+    EXPECT_EQ(out[0].seq, lbase);  // third dupack: fast retransmit
+    EXPECT_EQ(c.stats().fast_retransmits, 1U);
+}
+
+}  // namespace
+}  // namespace netrig::core::tcp
