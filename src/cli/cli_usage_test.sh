@@ -30,8 +30,6 @@ check 2 'sim, tap:NAME or xdp'          demo --link wifi:0
 check 2 'queue'                         demo --link xdp:eth0:q
 check 2 'mtu|range'                     demo --mtu 10
 check 2 'stack user'                    demo --link sim
-check 2 'not built yet'                 demo --stack user --link sim
-check 2 'not built yet'                 iperf3 -s --stack user
 check 0 'HOST'                          ping --help
 check 0 'udp-echo|port'                 udp-echo --help
 check 2 'HOST.*required|required'       ping
