@@ -129,12 +129,16 @@ int run_user_demo(const demo_flags& flags) {
     print_sum("receiver", received);
     const auto sent_bytes = sent.value("bytes", std::uint64_t{0});
     const auto received_bytes = received.value("bytes", std::uint64_t{0});
-    if (sent_bytes == 0 || sent_bytes != received_bytes) {
+    // As in iperf3, the receiver's count stops when the client ends the test, so bytes still
+    // in the send buffer or in flight then are written but not counted: received <= sent.
+    if (received_bytes == 0 || received_bytes > sent_bytes) {
         fmt::print(stderr, "netrig demo: the receiver counted {} bytes but the sender wrote {}\n",
                    received_bytes, sent_bytes);
         return exit_failure;
     }
-    fmt::print("  every byte written was received ({} bytes).\n", received_bytes);
+    fmt::print("  the receiver counted {} of the {} bytes written ({} were in flight or buffered "
+               "when the test ended).\n",
+               received_bytes, sent_bytes, sent_bytes - received_bytes);
     return 0;
 }
 

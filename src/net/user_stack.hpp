@@ -69,8 +69,15 @@ struct user_stack_config {
     std::uint64_t seed = 1;
 };
 
-/// netrig's own stack. name() == "user". TCP is not built yet: connect and listen fail with
-/// errc::not_supported. UDP and ping sockets are complete (see udp_socket, ping_socket).
+/// netrig's own stack. name() == "user". TCP (core::interface's connections and listeners),
+/// UDP and ping sockets. TCP follows the kernel stack's errors: errc::refused (RST to our SYN),
+/// errc::reset, errc::timed_out (connect_options::timeout or the SYN retries), errc::unreachable
+/// (no route at connect), errc::closed after close or shutdown_write (writes). A connect that is
+/// cancelled or times out aborts the attempt. listen() needs a port (0 is invalid_argument).
+/// Buffers: connect/listen buffer options bound the core's buffers (min 4 KiB); set_*_buffer on
+/// an open stream is accepted and ignored. set_congestion ("reno", "cubic") works only before
+/// data was sent (invalid_argument after). ARP failure is not reported as unreachable: the
+/// connect runs into its timeout.
 ///
 /// Differences from the kernel stack callers may see: no loopback (sending to our own address
 /// is errc::unreachable); set_send_buffer/set_recv_buffer are accepted but do not resize
