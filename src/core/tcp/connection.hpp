@@ -172,7 +172,7 @@ public:
     /// The options agreed in the handshake (meaningful once synchronized).
     [[nodiscard]] const negotiated_options& negotiated() const { return neg_; }
     /// The compact record that replaces the connection in TIME-WAIT (time_wait_table), so the
-    /// owner can free the connection (meaningful in TIME-WAIT; connection_time_wait.cpp).
+    /// owner can free the connection (meaningful in TIME-WAIT; connection_owner_api.cpp).
     [[nodiscard]] time_wait_state time_wait_record() const;
     /// TCP_NODELAY on a live connection: Nagle (RFC 896) off when true.
     void set_nodelay(bool on) { cfg_.nodelay = on; }
