@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core_iface_input.hpp"
+#include "wire/tcp.hpp"
 
 namespace {
 
@@ -21,6 +22,26 @@ void write(const std::string& dir, const std::string& name, const std::vector<st
     }
     std::fwrite(d.data(), 1, d.size(), f);
     std::fclose(f);
+}
+
+/// A TCP segment (header + payload) from the peer to us, checksum computed.
+std::vector<std::uint8_t> tcp_segment(std::uint16_t source_port, std::uint16_t destination_port,
+                                      std::uint32_t seq, std::uint32_t ack, std::uint8_t flags,
+                                      const std::vector<std::uint8_t>& payload = {}) {
+    wire::tcp::repr r;
+    r.source_port = source_port;
+    r.destination_port = destination_port;
+    r.seq = wire::seq32{seq};
+    r.ack = wire::seq32{ack};
+    r.flags = flags;
+    r.window = 65535;
+    if ((flags & wire::tcp::flag::syn) != 0) {
+        r.options.mss = 1460;
+    }
+    r.payload = payload;
+    std::vector<std::uint8_t> out(r.buffer_len());
+    r.emit(out, in::peer_ip, in::our_ip);
+    return out;
 }
 
 std::vector<std::uint8_t> tick(std::uint16_t units) {
@@ -100,5 +121,42 @@ int main(int argc, char** argv) {
     in::append(input, in::op_advance, tick(100));
     in::append(input, in::op_poll, {});
     write(dir, "icmp_errors_pmtu", input);
+    namespace flag = wire::tcp::flag;
+    input.clear();
+    in::append(input, in::op_tcp_segment, tcp_segment(5555, in::tcp_listen_port, 1000, 0, flag::syn));
+    in::append(input, in::op_frame, arp_reply);
+    in::append(input, in::op_poll, {});
+    in::append(input, in::op_advance, tick(150));
+    in::append(input, in::op_poll, {});
+    write(dir, "tcp_syn_to_listener", input);
+    input.clear();
+    for (std::uint16_t port = 6000; port < 6006; ++port) {
+        in::append(input, in::op_tcp_segment, tcp_segment(port, in::tcp_listen_port, port, 0, flag::syn));
+    }
+    in::append(input, in::op_frame, arp_reply);
+    in::append(input, in::op_poll, {});
+    in::append(input, in::op_tcp_segment,
+               tcp_segment(6000, in::tcp_listen_port, 6001, 12345, flag::ack, small));
+    in::append(input, in::op_poll, {});
+    write(dir, "tcp_syn_flood_cookies", input);
+    input.clear();
+    in::append(input, in::op_frame, arp_reply);
+    in::append(input, in::op_poll, {});
+    in::append(input, in::op_tcp_segment,
+               tcp_segment(in::tcp_peer_port, in::tcp_client_port, 7000, 1, flag::syn | flag::ack));
+    in::append(input, in::op_tcp_send, small);
+    in::append(input, in::op_poll, {});
+    in::append(input, in::op_advance_ms, tick(1500));
+    in::append(input, in::op_poll, {});
+    in::append(input, in::op_tcp_call, {0, 1});
+    in::append(input, in::op_poll, {});
+    write(dir, "tcp_client_synack_send_close", input);
+    input.clear();
+    in::append(input, in::op_frame, arp_reply);
+    in::append(input, in::op_tcp_segment, tcp_segment(7777, 4444, 1, 0, flag::syn));
+    in::append(input, in::op_tcp_segment, tcp_segment(7777, 4444, 1, 5, flag::ack, small));
+    in::append(input, in::op_tcp_call, {0, 3});
+    in::append(input, in::op_poll, {});
+    write(dir, "tcp_closed_port_rst", input);
     return 0;
 }

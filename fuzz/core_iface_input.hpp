@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: MIT
 // fuzz: the record format of the core_iface fuzz target, shared with its corpus generator.
-// An input is a sequence of records: [op:1][len:2 big-endian][data:len]. Ops (op % 4):
+// An input is a sequence of records: [op:1][len:2 big-endian][data:len]. Ops (op % 8):
 //   0 deliver data as a received frame      1 advance the clock by data[0..1] * 10 ms
 //   2 poll (emit and discard frames)       3 send a UDP datagram of `len` bytes from a socket
+//   4 tcp_send `len` bytes on connection data[0] (0 = the client, else an accepted one)
+//   5 on connection data[0]: data[1] % 4 = shutdown, close, abort, or connect a new client
+//   6 deliver data as a TCP segment (header + payload) from the peer in an IPv4 packet
+//   7 advance the clock by data[0..1] ms
 #pragma once
 
 #include <cstdint>
@@ -16,6 +20,15 @@ inline constexpr std::uint8_t op_frame = 0;
 inline constexpr std::uint8_t op_advance = 1;
 inline constexpr std::uint8_t op_poll = 2;
 inline constexpr std::uint8_t op_send = 3;
+inline constexpr std::uint8_t op_tcp_send = 4;
+inline constexpr std::uint8_t op_tcp_call = 5;
+inline constexpr std::uint8_t op_tcp_segment = 6;
+inline constexpr std::uint8_t op_advance_ms = 7;
+
+/// The port the fuzzed interface listens on, and the client connection's ports.
+inline constexpr std::uint16_t tcp_listen_port = 80;
+inline constexpr std::uint16_t tcp_client_port = 40000;
+inline constexpr std::uint16_t tcp_peer_port = 9;
 
 /// Appends one record to an input.
 inline void append(std::vector<std::uint8_t>& input, std::uint8_t op,
@@ -45,6 +58,9 @@ inline core::interface_config config() {
     c.limits.pmtu_entries_max = 4;
     c.limits.udp_rx_datagrams_max = 8;
     c.limits.udp_rx_bytes_max = 16 * 1024;
+    c.limits.tcp_connections_max = 8;
+    c.limits.tcp_listeners_max = 2;
+    c.limits.tcp_time_wait_max = 4;
     return c;
 }
 
@@ -72,5 +88,20 @@ inline std::vector<std::uint8_t> first_fragment() {
     h.more_frags = true;
     return from_peer(h, bytes{dgram}.first(1480));
 }
+
+/// Listener options of the fuzzed interface: tiny queues so SYN cookies and overflow happen.
+inline core::tcp_listen_config listen_config() {
+    core::tcp_listen_config c;
+    c.listener.backlog = 2;
+    c.listener.syn_queue_max = 2;
+    c.conn.send_buffer_initial = 4096;
+    c.conn.send_buffer_max = 32 * 1024;
+    c.conn.recv_buffer_initial = 4096;
+    c.conn.recv_buffer_max = 32 * 1024;
+    return c;
+}
+
+/// Connection options of the fuzzed client (small buffers).
+inline core::tcp::conn_config conn_config() { return listen_config().conn; }
 
 }  // namespace netrig::fuzz::core_iface
