@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -185,7 +186,9 @@ task<void> both_ways(user_stack& a, user_stack& b, std::size_t total) {
     EXPECT_EQ(hash_c, expected_hash(total, 2));
     auto info = c->info();
     CO_ASSERT_TRUE(info);
-    EXPECT_GE(info->bytes_acked, total);
+    // The last ACKs may still be on their way (or lost) when the receivers are done.
+    EXPECT_GT(info->bytes_acked, 0U);
+    EXPECT_LE(info->bytes_acked, total + 1);
     EXPECT_EQ(info->bytes_received, total);
 }
 
@@ -436,6 +439,27 @@ TEST_F(tcp_pair, destroying_the_stack_ends_a_pending_read_with_closed) {
     EXPECT_EQ(ec, errc::closed);
     EXPECT_FALSE(c.is_open());
     EXPECT_EQ(c.try_write(bytes{}).error(), errc::closed);
+}
+
+// Seeded lossy run: 1 MiB each way through loss, duplication, reordering, delay and jitter on
+// both ports. Replay a failing seed with NETRIG_TCP_SEED=N (the seed is printed on failure).
+TEST(tcp_lossy, one_mebibyte_both_ways_through_an_impaired_link) {
+    std::vector<std::uint64_t> seeds{1, 2, 3};
+    if (const char* env = std::getenv("NETRIG_TCP_SEED")) {
+        seeds = {std::strtoull(env, nullptr, 10)};
+    }
+    for (const std::uint64_t seed : seeds) {
+        SCOPED_TRACE("seed " + std::to_string(seed) + " (replay: NETRIG_TCP_SEED=" +
+                     std::to_string(seed) + ")");
+        runtime::sim_executor ex;
+        user_stack_config ca = sim_config("10.0.0.1/24", seed);
+        user_stack_config cb = sim_config("10.0.0.2/24", seed + 1000);
+        ca.impairments = "loss=2%,dup=1%,reorder=2%,reorder_delay=3ms,delay=5ms,jitter=1ms";
+        cb.impairments = "loss=1%,delay=5ms";
+        auto p = make_user_stack_pair(ca, cb);
+        ASSERT_TRUE(p) << p.error().message();
+        ex.run(both_ways(*p->first, *p->second, 1024 * 1024));
+    }
 }
 
 }  // namespace
