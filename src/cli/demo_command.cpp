@@ -17,6 +17,7 @@
 #include "net/kernel_stack.hpp"
 #include "net/user_stack.hpp"
 #include "runtime/executor.hpp"
+#include "runtime/task_group.hpp"
 #include "tools/bulk/loopback.hpp"
 #include "tools/bulk/report.hpp"
 #include "tools/iperf3/session.hpp"
@@ -50,9 +51,16 @@ runtime::task<result<void, ip3::run_failure>> user_demo_run(net::user_stack& a, 
                     result<void, ip3::run_failure>& out) -> runtime::task<void> {
         out = co_await ip3::run_server(s, std::move(o), [](std::string_view) {});
     };
-    runtime::current().spawn(serve(a, so, server));
-    co_return co_await ip3::run_client(
+    // The server runs in a group joined here, so it never outlives `server` or the stacks.
+    runtime::task_group g;
+    g.spawn(serve(a, so, server));
+    auto r = co_await ip3::run_client(
         b, std::move(co), [&client_json](std::string_view text) { client_json.append(text); });
+    if (!r) {
+        g.cancel();  // a one-off server still waiting for a test would wait forever
+    }
+    co_await g.join();
+    co_return r;
 }
 
 // Prints "label: BYTES bytes in S s = RATE" from an iperf3 JSON "sum_*" object.
