@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Enforces the sans-IO rule of DESIGN.md: src/core and src/wire read no clock, make no OS call,
 # use no global RNG and do no I/O. Prints each offending line and exits 1 if there is any.
+# Unit tests (*_test.cpp) are not the product and may print or read the environment (tracing).
+# Free read()/write() need <unistd.h>, which is banned; only ::read(/::write( are matched, so
+# that members such as send_buffer::write are not.
 set -euo pipefail
 root=${1:-$(dirname "$0")/..}
 cd "$root"
@@ -10,14 +13,14 @@ banned=(
     '#include <sys/' '#include <unistd\.h>' '#include <fcntl\.h>' '#include <netinet/'
     '#include <arpa/' '#include <linux/' '#include <thread>' '#include <mutex>'
     '#include <fstream>' '#include <iostream>' '\bfopen\(' '\bprintf\(' '\bsleep\('
-    '\bsocket\(' '\bread\(' '\bwrite\(' '\bioctl\(' '\bgetenv\('
+    '\bsocket\(' '(^|[^[:alnum:]_]):: *(read|write)\(' '\bioctl\(' '\bgetenv\('
 )
 pattern=$(IFS='|'; echo "${banned[*]}")
 status=0
 for dir in src/core src/wire; do
     [ -d "$dir" ] || continue
     # Comments may name banned things (to explain why they are absent); code may not.
-    if grep -rnE --include='*.hpp' --include='*.cpp' "$pattern" "$dir" \
+    if grep -rnE --include='*.hpp' --include='*.cpp' --exclude='*_test.cpp' "$pattern" "$dir" \
         | grep -vE '^[^:]+:[0-9]+:\s*//' ; then
         status=1
     fi
