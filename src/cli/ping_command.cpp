@@ -64,17 +64,6 @@ std::optional<wire::ipv4_address> resolve(const std::string& host) {
     return wire::ipv4_address::from_u32(ntohl(sin.sin_addr.s_addr));
 }
 
-void print(std::string_view text) {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    std::fflush(stdout);
-}
-
-void print_stats(const net::user_stack* user) {
-    if (user != nullptr) {
-        print(fmt::format("--- netrig user stack counters ---\n{}", user->stats_report()));
-    }
-}
-
 int run_ping_command(const ping_flags& f) {
     if (auto why = unsupported_reason(f.stack, {})) {
         return usage_error(*why);
@@ -108,9 +97,9 @@ int run_ping_command(const ping_flags& f) {
         return exit_failure;
     }
     const net::user_stack* user = built->user;
-    ex.spawn(watch_signals([user] { print_stats(user); }));
+    ex.spawn(watch_signals([user] { print_user_stack_counters(user); }));
     tp::ping_run run;
-    auto r = ex.run(tp::run_ping(*built->stack, o, run, print));
+    auto r = ex.run(tp::run_ping(*built->stack, o, run, print_now));
     if (!r) {
         if (r.error() == net::errc::permission_denied) {
             fmt::print(stderr, "netrig ping: {} ({})\n", r.error().message(),
@@ -120,9 +109,9 @@ int run_ping_command(const ping_flags& f) {
         }
         return exit_failure;
     }
-    print(tp::summary_text(o, run));
+    print_now(tp::summary_text(o, run));
     if (f.stats) {
-        print_stats(user);
+        print_user_stack_counters(user);
     }
     return tp::exit_status(o, run);
 }

@@ -2,7 +2,10 @@
 #include "cli/stack_options.hpp"
 
 #include <charconv>
+#include <cstdio>
 #include <map>
+
+#include <fmt/format.h>
 
 #include "link/impairment.hpp"
 #include "net/kernel_stack.hpp"
@@ -191,6 +194,17 @@ result<built_stack, std::string> make_stack(const stack_options& options) {
     built.user = made->get();
     built.stack = std::move(*made);
     return built;
+}
+
+void print_now(std::string_view text) {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fflush(stdout);
+}
+
+void print_user_stack_counters(const net::user_stack* user) {
+    if (user != nullptr) {
+        print_now(fmt::format("--- netrig user stack counters ---\n{}", user->stats_report()));
+    }
 }
 
 }  // namespace netrig::cli

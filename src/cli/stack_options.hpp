@@ -85,4 +85,11 @@ struct built_stack {
 /// Errors in plain words (what failed and, for permissions, what is needed).
 [[nodiscard]] result<built_stack, std::string> make_stack(const stack_options& options);
 
+/// Writes text to stdout and flushes at once, so a tool's lines show while the run goes on.
+void print_now(std::string_view text);
+
+/// Prints the user stack's counters (stats_report) under a header; nothing for the kernel
+/// stack (user == nullptr). Tools call it for --stats, at exit and on SIGUSR1.
+void print_user_stack_counters(const net::user_stack* user);
+
 }  // namespace netrig::cli

@@ -26,17 +26,6 @@ struct udp_echo_flags {
     stack_options stack;
 };
 
-void print(std::string_view text) {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    std::fflush(stdout);
-}
-
-void print_stats(const net::user_stack* user) {
-    if (user != nullptr) {
-        print(fmt::format("--- netrig user stack counters ---\n{}", user->stats_report()));
-    }
-}
-
 int run_udp_echo_command(const udp_echo_flags& f) {
     if (auto why = unsupported_reason(f.stack, {})) {
         fmt::print(stderr, "netrig udp-echo: {}\n", *why);
@@ -50,7 +39,7 @@ int run_udp_echo_command(const udp_echo_flags& f) {
         return exit_failure;
     }
     const net::user_stack* user = built->user;
-    ex.spawn(watch_signals([user] { print_stats(user); }));
+    ex.spawn(watch_signals([user] { print_user_stack_counters(user); }));
     te::echo_options o;
     o.local = net::endpoint{wire::ipv4_address::any(), static_cast<std::uint16_t>(f.port)};
     if (f.time_s > 0) {
@@ -62,13 +51,13 @@ int run_udp_echo_command(const udp_echo_flags& f) {
         if (user != nullptr) {
             where = fmt::format("{} ({})", where, user->address().to_string());
         }
-        print(fmt::format("udp-echo: listening on {}, {} stack\n", where, stack_name));
+        print_now(fmt::format("udp-echo: listening on {}, {} stack\n", where, stack_name));
     };
     te::echo_counters counters;
     auto r = ex.run(te::run_udp_echo(*built->stack, o, counters));
-    print(te::summary_line(counters));
+    print_now(te::summary_line(counters));
     if (f.stats) {
-        print_stats(user);
+        print_user_stack_counters(user);
     }
     if (!r) {
         fmt::print(stderr, "netrig udp-echo: {}\n", r.error().message());
