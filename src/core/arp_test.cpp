@@ -119,6 +119,33 @@ TEST_F(arp_test, pending_queue_is_bounded_per_destination) {
     EXPECT_TRUE(iface->udp_send_to(at(0s), *sock, {{10, 0, 0, 3}, 9}, data));
 }
 
+TEST_F(arp_test, a_datagram_too_large_for_the_queue_still_starts_resolution) {
+    // 8 KiB needs 6 fragments at MTU 1500; the per-destination bound is 4. The datagram is
+    // dropped, but the request goes out so that the retransmission finds the neighbour.
+    cfg.limits.arp_pending_per_dest_max = 4;
+    make();
+    auto sock = iface->udp_open();
+    ASSERT_TRUE(sock);
+    const std::vector<std::uint8_t> big(8192, 0x5a);
+    const auto r = iface->udp_send_to(at(0s), *sock, {peer_ip, 9}, big);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(drops(drop_reason::arp_queue_full), 1U);
+    auto frames = out(at(0s));
+    ASSERT_EQ(frames.size(), 1U);
+    const auto d = decode(frames[0]);
+    ASSERT_TRUE(d && d->arp);
+    EXPECT_EQ(d->arp->op, arp::operation::request);
+    EXPECT_EQ(d->arp->target_ip, peer_ip);
+
+    iface->receive(at(10ms), arp_reply_from(peer_ip, peer_mac));
+    ASSERT_TRUE(iface->udp_send_to(at(20ms), *sock, {peer_ip, 9}, big));
+    frames = out(at(20ms));
+    ASSERT_EQ(frames.size(), 6U);
+    for (const auto& f : frames) {
+        EXPECT_EQ(decode(f)->eth.destination, peer_mac);
+    }
+}
+
 TEST_F(arp_test, entries_age_out_and_are_refreshed_by_unicast_while_in_use) {
     learn_peer(at(0s));  // Valid until 60 s.
     auto sock = iface->udp_open();

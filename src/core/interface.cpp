@@ -352,12 +352,9 @@ result<void, errc> interface::send_ipv4(instant now, wire::ipv4_address destinat
             return unexpected(errc::would_block);
         }
     } else {
-        // RFC 1122 §2.3.2.2: queue (a bounded number of) packets while resolving.
-        if (pending_.free() < nfrags ||
-            pending_.count(next_hop) + nfrags > config_.limits.arp_pending_per_dest_max) {
-            counters_.drop(drop_reason::arp_queue_full);
-            return unexpected(errc::would_block);
-        }
+        // Resolution starts before the queue check: a datagram too large for the queue (more
+        // fragments than arp_pending_per_dest_max) is dropped, but its retransmission must
+        // then find the neighbour resolved rather than be dropped the same way forever.
         if (entry == nullptr) {
             entry = arp_.start_resolving(next_hop);
             if (entry == nullptr) {
@@ -369,6 +366,12 @@ result<void, errc> interface::send_ipv4(instant now, wire::ipv4_address destinat
             counters_.count(stat::arp_requests_sent);
             entry->requests_sent = 1;
             entry->next_request = now + config_.limits.arp_retry_interval;
+        }
+        // RFC 1122 §2.3.2.2: queue (a bounded number of) packets while resolving.
+        if (pending_.free() < nfrags ||
+            pending_.count(next_hop) + nfrags > config_.limits.arp_pending_per_dest_max) {
+            counters_.drop(drop_reason::arp_queue_full);
+            return unexpected(errc::would_block);
         }
     }
 
