@@ -88,7 +88,25 @@ void wait_list::wake_all(std::error_code ec) noexcept {
     }
 }
 
+namespace {
+// socket_wait::pending_wakes(): a stack and its waits belong to one thread's executor.
+thread_local std::size_t pending_wakes_ = 0;
+}  // namespace
+
+std::size_t socket_wait::pending_wakes() noexcept { return pending_wakes_; }
+
+void socket_wait::post() noexcept {
+    if (!posted_) {
+        posted_ = true;
+        ++pending_wakes_;
+    }
+    sched_->post(h_);
+}
+
 socket_wait::~socket_wait() {
+    if (posted_) {
+        --pending_wakes_;  // destroyed after the wake-up, before it resumed
+    }
     // The frame may be destroyed while suspended (its owner task was destroyed).
     stop_cb_.reset();
     if (list_ != nullptr) {
@@ -114,7 +132,7 @@ bool socket_wait::suspend(std::coroutine_handle<> h, const std::stop_token& toke
 
 void socket_wait::on_wake(std::error_code ec) {
     ec_ = ec;
-    sched_->post(h_);
+    post();
 }
 
 void socket_wait::on_cancel() noexcept {
@@ -122,11 +140,15 @@ void socket_wait::on_cancel() noexcept {
     if (list_ != nullptr && wait_list::linked(*this)) {
         list_->remove(*this);
         ec_ = runtime::canceled_error();
-        sched_->post(h_);
+        post();
     }
 }
 
 result<void, std::error_code> socket_wait::await_resume() noexcept {
+    if (posted_) {
+        posted_ = false;
+        --pending_wakes_;
+    }
     stop_cb_.reset();
     if (ec_) {
         return unexpected<std::error_code>(ec_);
@@ -180,6 +202,29 @@ void driver::transmit(instant now) {
     device_.flush(now);
 }
 
+bool driver::receive(instant now) {
+    for (std::size_t b = 0; b < rx_batches_per_turn; ++b) {
+        // Readers woken by the last batch run before the next one, so a socket queue of one
+        // batch is enough for a reader that keeps up.
+        if (socket_wait::pending_wakes() > 0 && rx_yields_ < rx_yields_max) {
+            if (b == 0) {
+                ++rx_yields_;
+            }
+            ++rx_yields_total_;
+            return true;
+        }
+        rx_yields_ = 0;
+        const std::size_t n =
+            device_.receive_batch(now, rx_batch, [&](bytes frame) { iface_.receive(now, frame); });
+        // Wake the readers of this batch now: that is what makes has_ready() true above.
+        iface_.take_events([&](const core::socket_event& ev) { client_.on_socket_event(ev); });
+        if (n < rx_batch) {
+            break;
+        }
+    }
+    return false;
+}
+
 void driver::turn() {
     if (in_turn_) {
         again_ = true;
@@ -189,15 +234,10 @@ void driver::turn() {
     const instant now = runtime::now();
     last_now_ = now;
     ++turns_;
+    bool yielded = false;
     for (int round = 0; round < 4; ++round) {
         again_ = false;
-        for (std::size_t b = 0; b < rx_batches_per_turn; ++b) {
-            const std::size_t n =
-                device_.receive_batch(now, rx_batch, [&](bytes frame) { iface_.receive(now, frame); });
-            if (n < rx_batch) {
-                break;
-            }
-        }
+        yielded = receive(now) || yielded;
         transmit(now);
         iface_.take_events([&](const core::socket_event& ev) { client_.on_socket_event(ev); });
         client_.on_turn_end();
@@ -208,6 +248,11 @@ void driver::turn() {
     }
     in_turn_ = false;
     rearm();
+    if (yielded && reg_ != nullptr) {
+        // Frames may be waiting that this turn left for later: turn again once the ready
+        // coroutines ran (fd readiness would also do it; a sim port has no fd).
+        reg_->set_deadline(now);
+    }
     if (group_ != nullptr) {
         group_->rearm_others(this);
     }

@@ -6,6 +6,7 @@
 
 #include <coroutine>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <stop_token>
@@ -87,6 +88,11 @@ public:
     }
     [[nodiscard]] result<void, std::error_code> await_resume() noexcept;
 
+    /// Waits on this thread that were woken (posted to the run queue) and have not resumed
+    /// yet: coroutines a driver turn made runnable that did not get to run. The driver stops
+    /// receiving while this is non-zero, so a reader drains one batch before the next lands.
+    [[nodiscard]] static std::size_t pending_wakes() noexcept;
+
 private:
     struct cancel_fn {
         socket_wait* self;
@@ -99,7 +105,10 @@ private:
     wait_list* list_;
     runtime::scheduler* sched_ = nullptr;
     std::coroutine_handle<> h_;
+    void post() noexcept;
+
     std::error_code ec_;
+    bool posted_ = false;  // counted in pending_wakes() until resumed or destroyed
     std::optional<std::stop_callback<cancel_fn>> stop_cb_;
 };
 
@@ -125,8 +134,21 @@ public:
     /// Frames received per receive_batch call, and batches per turn (bounded work per turn;
     /// more is picked up by the next turn: fd readiness is level-triggered, a sim port's
     /// deadline is already due).
+    ///
+    /// Readers are woken after every batch, and a turn stops receiving before a batch while
+    /// woken socket waits have not resumed yet (socket_wait::pending_wakes()): one batch is at
+    /// most rx_batch datagrams, which fits a socket queue of the default
+    /// core::interface_limits::udp_rx_datagrams_max, so a reader that keeps up drains it
+    /// before the next batch lands. Without this a turn took up to rx_batch *
+    /// rx_batches_per_turn frames before any reader ran and the socket queue overflowed
+    /// (issue 3: 85-90% of a flood dropped as udp_queue_full).
     static constexpr std::size_t rx_batch = 64;
     static constexpr std::size_t rx_batches_per_turn = 8;
+    /// Consecutive turns that may skip receiving for woken waits; the next one receives a
+    /// batch anyway, so a woken coroutine that does not run soon cannot starve the link. Two,
+    /// because the real executor may run a deadline turn and an fd turn before its ready
+    /// queue runs again.
+    static constexpr std::uint32_t rx_yields_max = 2;
     /// poll() calls per turn (each emits up to limits.poll_frames_max frames).
     static constexpr std::size_t tx_polls_per_turn = 16;
     /// Retry delay when the device had no tx buffer (AF_XDP ring full).
@@ -152,12 +174,17 @@ public:
     void set_group(driver_group* group);
     /// Turns run so far (tests, stats).
     [[nodiscard]] std::uint64_t turns() const noexcept { return turns_; }
+    /// Times a turn stopped receiving to let ready coroutines run first (tests, stats).
+    [[nodiscard]] std::uint64_t rx_yields() const noexcept { return rx_yields_total_; }
 
     /// The registration's callback: runs a turn.
     void on_poll(runtime::poll_events events) override;
 
 private:
     void transmit(instant now);
+    /// Receives up to rx_batches_per_turn batches, waking readers after each one; returns true
+    /// if it stopped early so that ready coroutines run first.
+    bool receive(instant now);
 
     core::interface& iface_;
     link::any_device& device_;
@@ -166,6 +193,8 @@ private:
     std::unique_ptr<runtime::poll_registration> reg_;
     instant last_now_{};
     std::uint64_t turns_ = 0;
+    std::uint64_t rx_yields_total_ = 0;
+    std::uint32_t rx_yields_ = 0;  // consecutive turns that skipped receiving
     bool in_turn_ = false;
     bool again_ = false;
     bool tx_stalled_ = false;
