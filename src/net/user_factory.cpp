@@ -91,6 +91,9 @@ core::interface_config make_iface_config(const user_stack_config& config,
     cfg.mtu = config.mtu.value_or(static_cast<std::uint16_t>(std::min<std::size_t>(caps.mtu, 65535)));
     cfg.checksum.rx_verify = caps.checksum.rx;
     cfg.checksum.tx_fill = caps.checksum.tx;
+    if (config.tcp_connections_max) {
+        cfg.limits.tcp_connections_max = *config.tcp_connections_max;
+    }
     return cfg;
 }
 
@@ -105,6 +108,11 @@ result<void, std::error_code> check_common(const user_stack_config& config) {
         }
     }
     if (config.mtu && *config.mtu < 68) {  // RFC 791: every host must take 68-octet datagrams
+        return unexpected(invalid());
+    }
+    // core::interface asserts on more slots than its 16-bit slot ids can name.
+    if (config.tcp_connections_max &&
+        (*config.tcp_connections_max == 0 || *config.tcp_connections_max > 0xffff)) {
         return unexpected(invalid());
     }
     return {};

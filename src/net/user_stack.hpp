@@ -67,6 +67,10 @@ struct user_stack_config {
     /// wrapper, and (for make_user_stack(sim) and the first config of make_user_stack_pair) of
     /// the sim network. Same seed, same program: same run on the sim executor.
     std::uint64_t seed = 1;
+    /// TCP connection slots of the core interface (core::interface_limits::tcp_connections_max,
+    /// at most 65535); unset: the core's default (1024). Slots are allocated when the stack is
+    /// made, buffers only as connections use them.
+    std::optional<std::size_t> tcp_connections_max;
 };
 
 /// netrig's own stack. name() == "user". TCP (core::interface's connections and listeners),
