@@ -1,0 +1,12 @@
+# SPDX-License-Identifier: MIT
+# TCP interop with the Linux kernel (issue 4):
+# - netrig_tcp_peer: a TCP test peer (listen/connect; sink, source, echo, rst; JSON lines with
+#   SHA-256 of both directions) on --stack kernel or --stack user, built in the build root so
+#   other suites (scapy hostile peers) find it beside `netrig`;
+# - interop.tcp.{tap,xdp_native,xdp_skb}: the user stack against Linux over TAP and AF_XDP on
+#   veth, both directions; interop.tcp.linux runs the same checks Linux-to-Linux (root).
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)
+add_executable(netrig_tcp_peer ${CMAKE_CURRENT_LIST_DIR}/tcp_peer.cpp)
+target_compile_options(netrig_tcp_peer PRIVATE ${NETRIG_WARNINGS})
+target_link_libraries(netrig_tcp_peer PRIVATE netrig_cli OpenSSL::Crypto)
+set_target_properties(netrig_tcp_peer PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
