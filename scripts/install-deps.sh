@@ -14,6 +14,8 @@ packages=(
     # real peers and test tools
     iperf3 socat tshark tcpdump iproute2 iputils-ping ethtool python3 python3-scapy
     xdp-tools curl wrk procps util-linux
+    # profiling (bench/: docs/PERFORMANCE.md hot spots)
+    linux-perf
 )
 
 if [ "$(id -u)" -ne 0 ]; then
