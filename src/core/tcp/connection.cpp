@@ -112,6 +112,11 @@ connection connection::from_handshake(instant now, const conn_config& cfg, const
     if (hs.rtt) {
         c.rtt_.on_sample(*hs.rtt);
     }
+    if (hs.synack_retransmitted) {
+        // RFC 6298 §5.7: RTO 3 s when data starts after a SYN(-ACK) timeout (no-op with a
+        // sample).
+        c.rtt_.on_handshake_after_syn_timeout();
+    }
     c.syn_due_ = false;
     c.enter_established(now);
     return c;

@@ -97,6 +97,13 @@ void connection::on_segment_syn_sent(instant now, const segment_in& seg) {
         } else if (rto_count_ == 0) {
             rtt_.on_sample(now - rtt_start_);  // Karn: the SYN was sent once
         }
+        if (rto_count_ > 0) {
+            // RFC 6298 §5.7: the SYN timed out, so "the RTO MUST be re-initialized to 3
+            // seconds when data transmission begins" (unless a timestamp gave a sample).
+            rtt_.on_handshake_after_syn_timeout();
+        }
+        // SYN retransmissions do not count against data_retries.
+        rto_count_ = 0;
         rtt_seq_.reset();
         enter_established(now);
         ack_now_ = true;
@@ -205,6 +212,10 @@ void connection::on_segment_synchronized(instant now, const segment_in& seg) {
             }
         } else {
             rtt_.on_sample(std::chrono::milliseconds{ts_now(now) - t.options.ts->echo});
+        }
+        if (rto_count_ > 0) {
+            // RFC 6298 §5.7: the SYN-ACK timed out; RTO 3 s when data starts (no sample).
+            rtt_.on_handshake_after_syn_timeout();
         }
         rtt_seq_.reset();
         snd_una_ = t.ack;

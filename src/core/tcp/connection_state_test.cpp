@@ -122,6 +122,53 @@ TEST(tcp_rfc9293, s3_10_7_3_syn_retransmitted_with_backoff_then_times_out) {
     EXPECT_EQ(*c.error(), make_error_code(tcp_errc::timed_out));
 }
 
+TEST(tcp_rfc6298, s5_7_rto_is_3s_when_data_starts_after_a_syn_timeout) {
+    connection c = active();
+    EXPECT_EQ(recv_all(c, at_ms(0)).size(), 1U);
+    EXPECT_EQ(recv_all(c, at_ms(1000)).size(), 1U);  // the SYN timed out once (RTO now 2 s)
+    // The SYN-ACK gives no RTT sample (Karn: the SYN was retransmitted; no timestamps).
+    send(c, at_ms(1010),
+         seg{.flags = flag::syn | flag::ack, .seq = remote_iss, .ack = local_iss + 1,
+             .window = 65535, .options = mss_only()});
+    ASSERT_EQ(c.state(), tcp_state::established);
+    EXPECT_FALSE(c.stats().srtt.has_value());
+    // RFC 6298 §5.7: "the RTO MUST be re-initialized to 3 seconds when data transmission
+    // begins".
+    EXPECT_EQ(c.stats().rto, std::chrono::seconds{3});
+    (void)recv_all(c, at_ms(1010));
+    ASSERT_TRUE(c.send(as_bytes("hello")).has_value());
+    EXPECT_EQ(recv_all(c, at_ms(1020)).size(), 1U);
+    EXPECT_EQ(c.next_deadline(), at_ms(4020));
+}
+
+TEST(tcp_rfc6298, s5_7_syn_ack_timeout_also_gives_3s_rto) {
+    connection c = passive(plain_config());
+    (void)recv_all(c, at_ms(0));
+    EXPECT_EQ(recv_all(c, at_ms(1000)).size(), 1U);  // SYN-ACK retransmitted
+    send(c, at_ms(1010), seg{.flags = flag::ack, .seq = remote_iss + 1, .ack = local_iss + 1});
+    ASSERT_EQ(c.state(), tcp_state::established);
+    EXPECT_EQ(c.stats().rto, std::chrono::seconds{3});
+}
+
+TEST(tcp_rfc6298, s5_7_does_not_override_a_timestamp_sample) {
+    conn_config cfg = plain_config();
+    cfg.timestamps = true;
+    connection c = active(cfg);
+    EXPECT_EQ(recv_all(c, at_ms(0)).size(), 1U);
+    const auto again = recv_all(c, at_ms(1000));
+    ASSERT_EQ(again.size(), 1U);
+    ASSERT_TRUE(again[0].options.ts.has_value());
+    wire::tcp::options o = mss_only();
+    // The SYN-ACK echoes the retransmitted SYN's timestamp: a valid 10 ms sample (RFC 7323).
+    o.ts = wire::tcp::timestamps{77, again[0].options.ts->value};
+    send(c, at_ms(1010),
+         seg{.flags = flag::syn | flag::ack, .seq = remote_iss, .ack = local_iss + 1,
+             .window = 65535, .options = o});
+    ASSERT_EQ(c.state(), tcp_state::established);
+    ASSERT_TRUE(c.stats().srtt.has_value());
+    EXPECT_LT(c.stats().rto, std::chrono::seconds{3});
+}
+
 // ---- LISTEN / SYN-RECEIVED ------------------------------------------------------------------
 
 TEST(tcp_rfc9293, s3_10_7_2_passive_open_sends_syn_ack) {
