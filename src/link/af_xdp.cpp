@@ -254,6 +254,27 @@ result<af_xdp_device, std::error_code> af_xdp_device::open(const af_xdp_options&
     }
     int last_error = EOPNOTSUPP;
     bool bound = false;
+    // The first socket of a UMEM is the UMEM's own fd. A failed attempt may have got as far as
+    // bind() (native mode fails later, when the XDP program is attached: ERANGE for a veth
+    // whose MTU is too large for native XDP), and libxdp keeps that fd with its rings set: the
+    // next attempt's ring setsockopt on it fails (EBUSY once bound, which read as device_busy
+    // instead of falling back to SKB mode). So every retry starts from a fresh UMEM (same
+    // memory area, new fd).
+    bool umem_used = false;
+    auto fresh_umem = [&]() -> int {
+        if (!umem_used) {
+            umem_used = true;
+            return 0;
+        }
+        (void)xsk_umem__delete(s->umem);
+        s->umem = nullptr;
+        const int r =
+            xsk_umem__create(&s->umem, s->area, s->area_bytes, &s->fill, &s->comp, &umem_config);
+        if (r != 0) {
+            s->umem = nullptr;
+        }
+        return r;
+    };
     for (const attempt& a : attempts) {
         xsk_socket_config config{};
         config.rx_size = options.receive ? options.ring_size : 0;
@@ -266,6 +287,10 @@ result<af_xdp_device, std::error_code> af_xdp_device::open(const af_xdp_options&
                                                        XDP_USE_NEED_WAKEUP);
         const auto deadline = std::chrono::steady_clock::now() + options.rebind_window;
         for (;;) {
+            rc = fresh_umem();
+            if (rc != 0) {
+                return unexpected(std::error_code(-rc, std::system_category()));
+            }
             rc = xsk_socket__create(&s->xsk, options.interface.c_str(), options.queue, s->umem,
                                     options.receive ? &s->rx : nullptr, &s->tx, &config);
             // The kernel releases a queue ~100 ms after its last socket closed; until then
