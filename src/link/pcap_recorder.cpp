@@ -7,6 +7,7 @@
 
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -100,6 +101,29 @@ std::uint8_t* map_mirrored(std::size_t capacity) {
     return area == MAP_FAILED ? nullptr : static_cast<std::uint8_t*>(area);
 }
 
+// pcap_writer_cpus::avoid_pinned_cpu: if the calling thread may run on exactly one CPU and
+// others are online, the writer gets all the others. Best effort: a refusal (cpuset) leaves the
+// inherited affinity.
+void place_writer_off_pinned_cpu(pthread_t writer) {
+    cpu_set_t mine;
+    CPU_ZERO(&mine);
+    if (::pthread_getaffinity_np(::pthread_self(), sizeof mine, &mine) != 0 ||
+        CPU_COUNT(&mine) != 1) {
+        return;
+    }
+    const long online = ::sysconf(_SC_NPROCESSORS_ONLN);
+    cpu_set_t others;
+    CPU_ZERO(&others);
+    for (std::size_t c = 0; static_cast<long>(c) < online && c < CPU_SETSIZE; ++c) {
+        if (!CPU_ISSET(c, &mine)) {
+            CPU_SET(c, &others);
+        }
+    }
+    if (CPU_COUNT(&others) > 0) {
+        (void)::pthread_setaffinity_np(writer, sizeof others, &others);
+    }
+}
+
 }  // namespace
 
 std::int64_t realtime_base_now(instant now) {
@@ -142,6 +166,28 @@ pcap_sink::pcap_sink(const pcap_options& options, int fd, std::uint8_t* ring,
     : options_(options), fd_(fd), ring_(ring), capacity_(capacity) {
     writer_ = std::thread([this] { writer_loop(); });
     (void)::pthread_setname_np(writer_.native_handle(), "netrig-pcap");
+    if (options_.writer_cpus == pcap_writer_cpus::avoid_pinned_cpu) {
+        place_writer_off_pinned_cpu(writer_.native_handle());
+    }
+}
+
+std::vector<int> pcap_sink::writer_cpu_list() const {
+    std::vector<int> cpus;
+    if (closed_ || !writer_.joinable()) {
+        return cpus;
+    }
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (::pthread_getaffinity_np(const_cast<std::thread&>(writer_).native_handle(), sizeof set,
+                                 &set) != 0) {
+        return cpus;
+    }
+    for (std::size_t c = 0; c < CPU_SETSIZE; ++c) {
+        if (CPU_ISSET(c, &set)) {
+            cpus.push_back(static_cast<int>(c));
+        }
+    }
+    return cpus;
 }
 
 pcap_sink::~pcap_sink() {

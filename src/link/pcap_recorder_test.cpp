@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
 // Tests of pcap recording: a sim run read back with libpcap (and tshark when installed), every
 // frame and nanosecond timestamp of a long wrapping run, snap length, drop counting when the
-// ring is tiny, and open errors.
+// ring is tiny, open errors, and the writer thread's CPU placement.
 #include "link/pcap_recorder.hpp"
 
 #include <gtest/gtest.h>
 #include <pcap/pcap.h>
+#include <pthread.h>
+#include <sched.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -244,6 +247,51 @@ TEST(pcap_recorder, unwritable_path_is_an_error) {
     auto sink = nl::pcap_sink::open("/nonexistent-dir-netrig/x.pcap", {});
     ASSERT_FALSE(sink);
     EXPECT_EQ(sink.error(), std::errc::no_such_file_or_directory);
+}
+
+
+// Runs fn on a thread pinned to `cpu` (the test's own affinity is left alone).
+template <class Fn>
+void on_cpu(std::size_t cpu, Fn&& fn) {
+    std::thread t([&] {
+        cpu_set_t one;
+        CPU_ZERO(&one);
+        CPU_SET(cpu, &one);
+        ASSERT_EQ(::pthread_setaffinity_np(::pthread_self(), sizeof one, &one), 0);
+        fn();
+    });
+    t.join();
+}
+
+TEST(pcap_recorder, writer_leaves_the_cpu_a_pinned_creator_runs_on) {
+    cpu_set_t allowed;
+    CPU_ZERO(&allowed);
+    ASSERT_EQ(::sched_getaffinity(0, sizeof allowed, &allowed), 0);
+    if (CPU_COUNT(&allowed) < 2 || !CPU_ISSET(0U, &allowed) || !CPU_ISSET(1U, &allowed)) {
+        GTEST_SKIP() << "needs CPUs 0 and 1";
+    }
+    const std::string path = temp_path("cpus");
+    on_cpu(1U, [&] {
+        auto sink = nl::pcap_sink::open(path, {});
+        ASSERT_TRUE(sink) << sink.error().message();
+        const std::vector<int> cpus = (*sink)->writer_cpu_list();
+        ASSERT_FALSE(cpus.empty());
+        EXPECT_EQ(std::count(cpus.begin(), cpus.end(), 1), 0) << "writer shares the pinned CPU";
+        EXPECT_EQ(std::count(cpus.begin(), cpus.end(), 0), 1);
+        // The capture still works from the pinned thread.
+        const std::vector<std::uint8_t> frame(60, 0xab);
+        EXPECT_TRUE((*sink)->offer(instant{}, frame));
+        EXPECT_EQ((*sink)->close().written, 1U);
+        EXPECT_TRUE((*sink)->writer_cpu_list().empty());
+    });
+    on_cpu(1U, [&] {
+        // inherit: the writer stays where the creator is pinned.
+        auto sink = nl::pcap_sink::open(path, {.writer_cpus = nl::pcap_writer_cpus::inherit});
+        ASSERT_TRUE(sink) << sink.error().message();
+        EXPECT_EQ((*sink)->writer_cpu_list(), std::vector<int>{1});
+    });
+    EXPECT_EQ(read_back(path).size(), 0U);  // the second sink truncated the file
+    std::remove(path.c_str());
 }
 
 }  // namespace
