@@ -217,8 +217,12 @@ int run_kernel(std::size_t n, std::size_t payload) {
         }
         getrlimit(RLIMIT_NOFILE, &lim);
         if (lim.rlim_cur < need) {
-            fmt::print(stderr, "tcp_idle_conns: RLIMIT_NOFILE {} < {}\n", lim.rlim_cur, need);
-            return 1;
+            // Both ends of every connection are fds of this process: fit n to the limit and
+            // say so (the per-connection figure is what compares).
+            const std::size_t fit = (static_cast<std::size_t>(lim.rlim_cur) - 64) / 2;
+            fmt::print("kernel: RLIMIT_NOFILE {} < {}: measuring {} connections instead of {}\n",
+                       lim.rlim_cur, need, fit, n);
+            n = fit;
         }
     }
     const std::uint64_t rss0 = rss_kib();
