@@ -197,7 +197,8 @@ private:
     bool on_segment_ack(instant now, const wire::tcp::repr& t);
     void on_segment_ack_window(const wire::tcp::repr& t);
     void on_segment_ack_recovery(instant now, const wire::tcp::repr& t, std::uint32_t acked,
-                                 std::uint32_t flight_before, bool dupack);
+                                 std::uint32_t flight_before, bool dupack,
+                                 std::optional<duration> rtt_sample);
     void on_segment_text(instant now, const wire::tcp::repr& t);
     void on_segment_fin(instant now);
     void on_segment_auto_tune(instant now);

@@ -257,6 +257,85 @@ TEST(tcp_rfc6675, sack_loss_detection_retransmits_the_hole) {
     EXPECT_EQ(c.stats().fast_retransmits, 1U);
 }
 
+TEST(tcp_rfc6675, s5_1_after_rto_sacked_data_is_not_sent_again) {
+    conn_config cfg = plain_config();
+    cfg.sack = true;
+    cfg.nodelay = true;
+    wire::tcp::options o = mss_opt(1000);
+    o.sack_permitted = true;
+    connection c = passive(cfg, o);
+    (void)recv_all(c, at_ms(0));
+    send(c, at_ms(0), seg{.seq = rbase, .ack = lbase});
+    ASSERT_TRUE(c.negotiated().sack);
+    ASSERT_EQ(*c.send(as_bytes(std::string(4000, 'k'))), 4000U);
+    ASSERT_EQ(recv_all(c, at_ms(10)).size(), 4U);  // IW: segments 0..3
+    // Segments 0 and 1 are lost; 2 and 3 arrive and are SACKed (one dupack: no recovery yet,
+    // 2000 SACKed bytes are not "more than (DupThresh - 1) * SMSS").
+    wire::tcp::options sk;
+    sk.sack_count = 1;
+    sk.sack_blocks[0] = wire::tcp::sack_block{lbase + 2000, lbase + 4000};
+    send(c, at_ms(12), seg{.seq = rbase, .ack = lbase, .options = sk});
+    expect_nothing(c, at_ms(12));
+    EXPECT_EQ(c.stats().fast_retransmits, 0U);
+    // The RTO: cwnd 1 SMSS, segment 0 again.
+    const auto deadline = c.next_deadline();
+    ASSERT_TRUE(deadline.has_value());
+    auto out = recv_all(c, *deadline);
+    ASSERT_EQ(out.size(), 1U);
+    EXPECT_EQ(out[0].seq, lbase);
+    EXPECT_EQ(c.stats().rto_expirations, 1U);
+    // Its ACK still SACKs 2..3. RFC 6675 §5.1: the sender "SHOULD utilize all SACK
+    // information made available during the loss recovery following an RTO": segment 1 goes
+    // again, segments 2 and 3 (SACKed) do not.
+    const instant t = *deadline + std::chrono::milliseconds{1};
+    send(c, t, seg{.seq = rbase, .ack = lbase + 1000, .options = sk});
+    out = recv_all(c, t);
+    ASSERT_EQ(out.size(), 1U);
+    EXPECT_EQ(out[0].seq, lbase + 1000);
+    EXPECT_EQ(out[0].payload.size(), 1000U);
+    EXPECT_EQ(c.stats().retransmits, 2U);
+    // Everything acknowledged: nothing more to send, no timer.
+    send(c, t + std::chrono::milliseconds{1}, seg{.seq = rbase, .ack = lbase + 4000});
+    expect_nothing(c, t + std::chrono::milliseconds{1});
+    EXPECT_EQ(c.stats().bytes_acked, 4000U);
+}
+
+TEST(tcp_rfc2018, s8_rto_forgets_sacks_when_the_receiver_reneged) {
+    conn_config cfg = plain_config();
+    cfg.sack = true;
+    cfg.nodelay = true;
+    wire::tcp::options o = mss_opt(1000);
+    o.sack_permitted = true;
+    connection c = passive(cfg, o);
+    (void)recv_all(c, at_ms(0));
+    send(c, at_ms(0), seg{.seq = rbase, .ack = lbase});
+    ASSERT_EQ(*c.send(as_bytes(std::string(3000, 'n'))), 3000U);
+    ASSERT_EQ(recv_all(c, at_ms(10)).size(), 3U);
+    wire::tcp::options sk;
+    sk.sack_count = 1;
+    sk.sack_blocks[0] = wire::tcp::sack_block{lbase + 1000, lbase + 3000};
+    send(c, at_ms(12), seg{.seq = rbase, .ack = lbase, .options = sk});
+    (void)recv_all(c, at_ms(12));
+    // First RTO: segment 0 again. Its ACK carries no SACK block any more (the receiver
+    // discarded segments 1-2, RFC 2018 §8 reneging); segments 1-2 still look SACKed, so
+    // nothing more goes out now.
+    auto d = c.next_deadline();
+    ASSERT_TRUE(d.has_value());
+    ASSERT_EQ(recv_all(c, *d).size(), 1U);
+    const instant t = *d + std::chrono::milliseconds{1};
+    send(c, t, seg{.seq = rbase, .ack = lbase + 1000});
+    expect_nothing(c, t);
+    // The next RTO finds SND.UNA inside "SACKed" data: the receiver reneged. RFC 2018 §8: the
+    // sender turns off the SACKed bits, and RFC 6298 §5.4 retransmits the earliest
+    // unacknowledged segment, so a reneging receiver costs one timeout, never a stall.
+    d = c.next_deadline();
+    ASSERT_TRUE(d.has_value());
+    const auto out = recv_all(c, *d);
+    ASSERT_EQ(out.size(), 1U);
+    EXPECT_EQ(out[0].seq, lbase + 1000);
+    EXPECT_EQ(out[0].payload.size(), 1000U);
+}
+
 }  // namespace
 }  // namespace netrig::core::tcp
 

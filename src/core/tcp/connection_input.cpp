@@ -424,7 +424,7 @@ bool connection::on_segment_ack(instant now, const wire::tcp::repr& t) {
     const bool dupack =
         acked == 0 && t.ack == snd_una_ && snd_nxt_ != snd_una_ && t.payload.empty() &&
         !has(t.flags, wire::tcp::flag::syn | wire::tcp::flag::fin) && snd_wnd_ == old_wnd;
-    on_segment_ack_recovery(now, t, acked, flight_before, dupack);
+    on_segment_ack_recovery(now, t, acked, flight_before, dupack, sample);
     return true;
 }
 
@@ -445,7 +445,8 @@ void connection::on_segment_ack_window(const wire::tcp::repr& t) {
 }
 
 void connection::on_segment_ack_recovery(instant now, const wire::tcp::repr& t, std::uint32_t acked,
-                                         std::uint32_t flight_before, bool dupack) {
+                                         std::uint32_t flight_before, bool dupack,
+                                         std::optional<duration> rtt_sample) {
     const std::uint32_t mss = neg_.send_mss;
     if (in_recovery_) {
         if (acked > 0) {
@@ -474,7 +475,9 @@ void connection::on_segment_ack_recovery(instant now, const wire::tcp::repr& t, 
         ev.now = now;
         ev.bytes_acked = acked;
         ev.bytes_in_flight = flight_before;
-        ev.rtt = std::nullopt;
+        // RFC 9438 §4.2 aims at W_cubic(t + RTT): give CUBIC this ACK's Karn-safe sample, or
+        // the smoothed RTT when the ACK gave none.
+        ev.rtt = rtt_sample ? rtt_sample : rtt_.srtt();
         // Not cwnd-limited: nothing more to send, or the peer's window was the limit.
         ev.app_limited = !unsent && flight_before + mss <= cc_.cwnd();
         cc_.on_ack(ev);

@@ -36,11 +36,15 @@ std::uint32_t connection::pipe() const {
         const std::uint32_t flight = flight_size();
         return flight - std::min(flight, dupacks_ * mss);
     }
-    // After an RTO everything from SND.NXT (reset to SND.UNA) on is presumed lost.
+    // After an RTO everything from SND.NXT (reset to SND.UNA) on is presumed lost; SACKed
+    // bytes below SND.NXT have left the network (RFC 6675 §5.1: use the SACK information in
+    // the recovery after an RTO), so they are not in the pipe.
     const auto flight = static_cast<std::uint32_t>(snd_nxt_ - snd_una_);
+    const std::uint32_t sacked =
+        neg_.sack && snd_nxt_.before(snd_max_) ? sacks_.sacked_below(snd_nxt_) : 0U;
     // RFC 3042 limited transmit: each of the first two duplicate ACKs lets one new segment go
     // ("FlightSize <= cwnd + 2*SMSS"), keeping the ACK clock alive for fast retransmit.
-    return flight - std::min(flight, std::min(dupacks_, 2U) * mss);
+    return flight - std::min(flight, sacked + std::min(dupacks_, 2U) * mss);
 }
 
 std::uint32_t connection::usable_window() const {
@@ -194,18 +198,28 @@ bool connection::prepare_recovery(instant now, segment_out& seg) const {
 }
 
 bool connection::prepare_data(instant now, segment_out& seg) const {
-    const std::uint32_t mss = neg_.send_mss;
+    std::uint32_t mss = neg_.send_mss;
     const wire::seq32 end = send_end();
-    const std::uint32_t avail =
-        end.after(snd_nxt_) ? static_cast<std::uint32_t>(end - snd_nxt_) : 0U;
+    wire::seq32 from = snd_nxt_;
+    if (neg_.sack && snd_nxt_.before(snd_max_) && !sacks_.empty()) {
+        // Going back after an RTO: RFC 6675 §5.1, SACKed data is not sent again. Skip to the
+        // next unSACKed byte and stop before the next SACKed range (commit() moves SND.NXT to
+        // the end of what is sent).
+        const seq_range hole = sacks_.next_unsacked(snd_nxt_);
+        from = hole.begin.before(snd_max_) ? hole.begin : wire::seq_max(snd_nxt_, snd_max_);
+        if (from.before(snd_max_)) {
+            mss = std::min(mss, static_cast<std::uint32_t>(hole.end - hole.begin));
+        }
+    }
+    const std::uint32_t avail = end.after(from) ? static_cast<std::uint32_t>(end - from) : 0U;
     // The FIN goes right after the last data byte, once, unless already sent and acked.
-    const bool fin_pending = fin_queued_ && snd_nxt_.before_eq(end);
+    const bool fin_pending = fin_queued_ && from.before_eq(end);
     if (avail == 0 && !fin_pending) {
         return false;
     }
     const std::uint32_t usable = usable_window();
     const std::uint32_t len = std::min({avail, mss, usable});
-    const bool retransmission = snd_nxt_.before(snd_max_);
+    const bool retransmission = from.before(snd_max_);
     if (len < avail || avail == 0) {
         if (len == 0) {
             // FIN alone is not held back by the windows: it carries no data.
@@ -230,8 +244,8 @@ bool connection::prepare_data(instant now, segment_out& seg) const {
     if (fin_pending && len == avail) {
         flags |= wire::tcp::flag::fin;
     }
-    fill_header(now, seg, snd_nxt_, flags);
-    fill_data(seg, snd_nxt_, len);
+    fill_header(now, seg, from, flags);
+    fill_data(seg, from, len);
     next_kind_ = tx_kind::data;
     return true;
 }
@@ -457,9 +471,15 @@ void connection::on_timer_rto(instant now) {
         rtx_due_ = false;
         // RFC 6582 §3.2 step 1 spirit: no fast retransmit for data sent before the timeout.
         recover_ = snd_max_;
-        if (neg_.sack) {
+        if (neg_.sack && (rto_count_ > 1 || sacks_.is_sacked(snd_una_))) {
             // RFC 2018 §8: "after a retransmit timeout the data sender SHOULD turn off all of
-            // the SACKed bits" (the receiver may have reneged).
+            // the SACKed bits" (the receiver may have reneged). RFC 6675 §5.1 notes that the
+            // information may be kept "as long as robust tests for reneging are present" and
+            // that the sender "SHOULD utilize all SACK information made available during the
+            // loss recovery following an RTO". We keep it across a timeout (go-back-N then
+            // skips SACKed data) unless the receiver shows it reneged: SND.UNA reached data it
+            // had SACKed without covering it, or a second timeout in a row passed without
+            // progress. A reneging receiver so costs one extra RTO, never a stall.
             sacks_.reset(snd_una_);
         }
     }

@@ -227,4 +227,33 @@ std::optional<seq32> sack_scoreboard::highest_sacked() const {
     return ranges_[count_ - 1].end;
 }
 
+std::uint32_t sack_scoreboard::sacked_below(wire::seq32 end) const {
+    std::uint32_t n = 0;
+    for (std::size_t i = 0; i < count_; ++i) {
+        const seq_range& r = ranges_[i];
+        if (!r.begin.before(end)) {
+            break;  // ranges are ascending
+        }
+        const wire::seq32 stop = r.end.before(end) ? r.end : end;
+        n += static_cast<std::uint32_t>(stop - r.begin);
+    }
+    return n;
+}
+
+seq_range sack_scoreboard::next_unsacked(wire::seq32 from) const {
+    wire::seq32 at = from;
+    for (std::size_t i = 0; i < count_; ++i) {
+        const seq_range& r = ranges_[i];
+        if (r.end.before_eq(at)) {
+            continue;  // entirely below
+        }
+        if (r.begin.before_eq(at)) {
+            at = r.end;  // inside a SACKed range: skip to its end (ranges are non-adjacent)
+            continue;
+        }
+        return seq_range{at, r.begin};
+    }
+    return seq_range{at, at + 0x7fffffffU};  // the largest span seq32 arithmetic allows
+}
+
 }  // namespace netrig::core::tcp

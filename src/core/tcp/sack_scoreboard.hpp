@@ -68,6 +68,12 @@ public:
     [[nodiscard]] std::optional<seq_range> next_seg(wire::seq32 snd_una, wire::seq32 snd_nxt,
                                                     wire::seq32 high_rxt, std::uint32_t mss) const;
 
+    /// SACKed bytes below `end` (for the flight size after an RTO, where SND.NXT went back).
+    [[nodiscard]] std::uint32_t sacked_below(wire::seq32 end) const;
+    /// The first byte at or after `from` that is not SACKed, and how many bytes from it are
+    /// not SACKed either (up to the next SACKed range; 2^31 - 1 when none follows). The
+    /// sender uses it to skip SACKed data when it goes back after an RTO (RFC 6675 §5.1).
+    [[nodiscard]] seq_range next_unsacked(wire::seq32 from) const;
     /// Total SACKed bytes held.
     [[nodiscard]] std::uint32_t sacked_bytes() const { return sacked_bytes_; }
     /// True if nothing is SACKed.

@@ -54,6 +54,24 @@ TEST_P(sack_test, starts_empty) {
     EXPECT_FALSE(board.highest_sacked().has_value());
 }
 
+TEST_P(sack_test, rfc6675_s5_1_sacked_below_and_next_unsacked_guide_go_back_after_rto) {
+    ack(0, {r(100, 200), r(300, 400)});
+    EXPECT_EQ(board.sacked_below(s(0)), 0U);
+    EXPECT_EQ(board.sacked_below(s(150)), 50U);
+    EXPECT_EQ(board.sacked_below(s(250)), 100U);
+    EXPECT_EQ(board.sacked_below(s(1000)), 200U);
+    // The hole at the start, up to the first SACKed range.
+    EXPECT_EQ(board.next_unsacked(s(0)), r(0, 100));
+    EXPECT_EQ(board.next_unsacked(s(50)), r(50, 100));
+    // Inside a SACKed range: skip to its end; the hole runs to the next range.
+    EXPECT_EQ(board.next_unsacked(s(100)), r(200, 300));
+    EXPECT_EQ(board.next_unsacked(s(199)), r(200, 300));
+    // After the last range the hole is unbounded (2^31 - 1 bytes).
+    const seq_range tail = board.next_unsacked(s(350));
+    EXPECT_EQ(tail.begin, s(400));
+    EXPECT_EQ(static_cast<std::uint32_t>(tail.end - tail.begin), 0x7fffffffU);
+}
+
 TEST_P(sack_test, rfc2018_s3_block_is_left_edge_to_right_edge_exclusive) {
     EXPECT_EQ(ack(0, {r(100, 200)}), 100U);
     EXPECT_FALSE(board.is_sacked(s(99)));
