@@ -590,6 +590,63 @@ def case_data_out_of_window():
     return p
 
 
+def case_data_overlap_and_flags():
+    p = []
+    c = established(p)
+    if c is None:
+        return p
+    c.echo(pattern(1000, "overlap-1"))
+    c.drain()
+    # A segment that starts 100 bytes before RCV.NXT with different bytes there: the old part
+    # is trimmed (RFC 9293 §3.10.7.4: "segments with higher beginning sequence numbers ... the
+    # portion ... already received is discarded"); only the new bytes reach the application.
+    fresh = pattern(500, "overlap-2")
+    c.send("PA", seq=seq_add(c.snd_nxt, (1 << 32) - 100), payload=b"X" * 100 + fresh)
+    c.snd_nxt = seq_add(c.snd_nxt, len(fresh))
+    c.sent += fresh
+    deadline = time.monotonic() + 3
+    while len(c.received) < len(c.sent) and time.monotonic() < deadline:
+        s = c.next(lambda s: True, 0.5)
+        if s is not None:
+            c._take(s)
+    if bytes(c.received) != bytes(c.sent):
+        p.append("overlapping segment: the stream is not the legitimate bytes")
+    c.drain()
+    # A FIN far outside the window is unacceptable: ACK, and the connection stays open.
+    c.send("FA", seq=seq_add(c.snd_nxt, 1 << 30))
+    if c.next(is_ack_for(c), 1.0) is None:
+        p.append("no ACK for an out-of-window FIN")
+    # URG with a garbage pointer: netrig does not support urgent data; the bytes stay inline.
+    data = pattern(700, "overlap-urg")
+    c.send("PAU", payload=data)
+    wire.send(c.frame("PAU", payload=b"", options=c.opts()))  # URG on a pure ACK: ignored
+    c.snd_nxt = seq_add(c.snd_nxt, len(data))
+    c.sent += data
+    if not c.echo(pattern(800, "overlap-3")):
+        p.append("echo not byte-exact after overlap, out-of-window FIN and URG")
+    finish(c, p, "data_overlap_and_flags")
+    return p
+
+
+def case_blind_ack_to_listener():
+    """ACKs for no SYN we sent (guessing a SYN cookie) get <SEQ=SEG.ACK><CTL=RST> (RFC 9293
+    §3.10.7.2) and never create a connection (checked at exit: passive opens = connections)."""
+    p = []
+    ports = random.sample(range(20000, 29999), 200)
+    acks = {port: random.getrandbits(32) for port in ports}
+    for port in ports:
+        wire.send(Conn(port, ts=False).frame("A", seq=random.getrandbits(32), ack=acks[port],
+                                             options=[], sport=port))
+    time.sleep(0.5)
+    rsts = sum(1 for port in ports for s in wire.segs(port)
+               if s.flag("R") and s.seq == acks[port])
+    data = sum(1 for port in ports for s in wire.segs(port) if not s.flag("R"))
+    print(f"    200 blind ACKs to the listener: {rsts} RSTs with SEQ=SEG.ACK, {data} other")
+    if rsts < 190 or data:
+        p.append(f"blind ACKs: {rsts} of 200 answered with RST, {data} other segments")
+    return p
+
+
 def case_data_bad_ack():
     p = []
     c = established(p)
@@ -947,6 +1004,8 @@ CASES = [
     ("syn_on_established", case_syn_established),
     ("data_out_of_window", case_data_out_of_window),
     ("data_bad_ack", case_data_bad_ack),
+    ("data_overlap_fin_urg", case_data_overlap_and_flags),
+    ("blind_ack_to_listener", case_blind_ack_to_listener),
     ("challenge_ack_rate_limit_per_connection", case_challenge_ack_limit),
     ("malformed_options", case_malformed_options),
     ("mss_zero", case_mss_zero),
@@ -1076,6 +1135,9 @@ def main():
     if bad_header < 2 * len(MALFORMED_OPTIONS):
         problems.append(f"core.drop.tcp_bad_header {bad_header}, want >= "
                         f"{2 * len(MALFORMED_OPTIONS)} (malformed options)")
+    opens = stats.get("core.tcp_passive_opens", -1)
+    if opens != len(conns):
+        problems.append(f"core.tcp_passive_opens {opens} != {len(conns)} connections served")
     if rc != 0:
         problems.append(f"exit status {rc}")
     keys = ("core.tcp_segments_received", "core.tcp_segments_sent", "core.tcp_rsts_sent",
