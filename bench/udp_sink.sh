@@ -3,7 +3,9 @@
 # UDP-sink benchmark (root). Usage: bench/udp_sink.sh BUILD_DIR [SECONDS per run, default 2]
 #   [RUNS, default 3] [PCAP_DIR, default /dev/shm]
 # The kernel in a netns floods UDP (link_bench flood: sendmmsg, pinned to CPU 0) at a receiver
-# pinned to CPU 1, which is in turn:
+# pinned to CPU 1; with SENDER=xdp the AF_XDP path is flooded instead by udp_sink_bench
+# xdp-flood (a tx-only AF_XDP socket on the veth peer, copy mode, batches of 64; faster than the
+# kernel's UDP stack). The receiver is in turn:
 #   raw   link_bench's minimal reader: frames read off the TAP fd / AF_XDP rx ring, discarded
 #   sink  udp_sink_bench: core::interface over the link device, one bound UDP socket drained
 #         with udp_recv_from (datagrams delivered to the socket are counted)
@@ -19,6 +21,9 @@ secs=${2:-2}
 runs=${3:-3}
 pcap_dir=${4:-/dev/shm}
 modes=${MODES:-raw sink pcap user user-pcap}
+sender=${SENDER:-kernel}
+paths=${PATHS:-tap xdp}
+payloads=${PAYLOADS:-64 1472}
 lb="$build/bench/link_bench"
 us="$build/bench/udp_sink_bench"
 [ -x "$lb" ] || lb="$build/link_bench"
@@ -32,6 +37,7 @@ log=$(mktemp)
 cleanup() {
     ip netns exec "$nsB" xdp-loader unload -a "$vB" >/dev/null 2>&1 || true
     for n in "$nsT" "$nsA" "$nsB"; do ip netns del "$n" 2>/dev/null || true; done
+    [ -n "${KEEP_LOG:-}" ] && cp "$log" "$KEEP_LOG"
     rm -f "$log" "$pcap_dir"/netrig_udp_sink_bench_$$.pcap
 }
 trap cleanup EXIT
@@ -61,11 +67,17 @@ ip -n "$nsA" neigh replace 10.77.0.2 lladdr "$macB" dev "$vA" nud permanent
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-# one_run NS FLOOD_NS FLOOD_DST PAYLOAD -- MEASURED COMMAND...
+# one_run NS FLOOD_NS FLOOD_DST PAYLOAD DST_MAC -- MEASURED COMMAND...
 one_run() {
-    local ns=$1 fns=$2 dst=$3 payload=$4; shift 5
-    timeout $((secs + 10)) ip netns exec "$fns" taskset -c 0 \
-        "$lb" flood "$dst" 9999 "$payload" $((secs + 2)) >/dev/null 2>&1 &
+    local ns=$1 fns=$2 dst=$3 payload=$4 dmac=$5; shift 6
+    if [ "$sender" = xdp ] && [ "$fns" = "$nsA" ]; then
+        timeout $((secs + 10)) ip netns exec "$fns" taskset -c 0 \
+            "$us" xdp-flood "$vA" 10.77.0.1 "$dst" "$dmac" 9999 "$payload" $((secs + 2)) \
+            >>"$log" 2>&1 &
+    else
+        timeout $((secs + 10)) ip netns exec "$fns" taskset -c 0 \
+            "$lb" flood "$dst" 9999 "$payload" $((secs + 2)) >>"$log" 2>&1 &
+    fi
     local fpid=$!
     sleep 0.3
     timeout $((secs + 10)) ip netns exec "$ns" taskset -c 1 "$@" 2>>"$log" | tee -a "$log" |
@@ -77,8 +89,9 @@ one_run() {
 
 pcap_file="$pcap_dir/netrig_udp_sink_bench_$$.pcap"
 declare -A res cpu
-for path in tap xdp; do
-    for payload in 64 1472; do
+echo "uptime at start: $(uptime)"
+for path in $paths; do
+    for payload in $payloads; do
         for r in $(seq "$runs"); do
             for mode in $modes; do
                 echo "# $path $payload $mode run $r" >>"$log"
@@ -89,15 +102,16 @@ for path in tap xdp; do
                 else
                     ns=$nsB fns=$nsA dst=10.77.0.2 dev=$vB
                     raw=("$lb" xdp-rx raw "$vB" "$secs")
-                    mac=$macB umac=02:00:0a:4d:00:02 nsn=$nsA ndev=$vA
+                    mac=$macB umac=$macB nsn=$nsA ndev=$vA
                 fi
-                # net::user_stack picks its own MAC (02:00 + IPv4 address).
+                # net::user_stack picks its own MAC on TAP (02:00 + IPv4 address); on AF_XDP it
+                # takes the interface's.
                 case $mode in user*) mac=$umac ;; esac
                 ip -n "$nsn" neigh replace "$dst" lladdr "$mac" dev "$ndev" nud permanent
                 if [ "$mode" = raw ]; then
-                    out=$(one_run "$ns" "$fns" "$dst" "$payload" -- "${raw[@]}")
+                    out=$(one_run "$ns" "$fns" "$dst" "$payload" "$mac" -- "${raw[@]}")
                 else
-                    out=$(one_run "$ns" "$fns" "$dst" "$payload" -- \
+                    out=$(one_run "$ns" "$fns" "$dst" "$payload" "$mac" -- \
                         "$us" "$path" "$mode" "$dev" "$dst" 9999 "$secs" "$pcap_file")
                     rm -f "$pcap_file"
                 fi
@@ -111,12 +125,13 @@ done
 
 med() { echo "${res[$1]:-0}" | tr ' ' '\n' | grep . | median; }
 medcpu() { echo "${cpu[$1]:-0}" | tr ' ' '\n' | grep . | median; }
-echo "datagrams (raw: frames) per second, median of $runs runs of $secs s"
+echo "uptime at end: $(uptime)"
+echo "sender: $sender (AF_XDP path); datagrams (raw: frames) per second, median of $runs runs of $secs s"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0) ? a / b : 0}'; }
 printf "%-5s %-7s %9s %9s %9s %9s %9s | %8s %9s %8s %9s\n" path payload raw sink pcap user \
     user-pcap sink/raw pcap/sink user/raw upcap/user
-for path in tap xdp; do
-    for payload in 64 1472; do
+for path in $paths; do
+    for payload in $payloads; do
         raw=$(med "$path,$payload,raw"); snk=$(med "$path,$payload,sink")
         pcp=$(med "$path,$payload,pcap"); usr=$(med "$path,$payload,user")
         upc=$(med "$path,$payload,user-pcap")
@@ -130,8 +145,8 @@ echo "process CPU ns per datagram (raw: per frame; all threads, pcap close inclu
 echo "ratios as above but from CPU cost (raw/sink = sink efficiency, sink/pcap = 1 - pcap cost)"
 printf "%-5s %-7s %9s %9s %9s %9s %9s | %8s %9s %8s %9s\n" path payload raw sink pcap user \
     user-pcap raw/sink sink/pcap raw/user user/upcap
-for path in tap xdp; do
-    for payload in 64 1472; do
+for path in $paths; do
+    for payload in $payloads; do
         raw=$(medcpu "$path,$payload,raw"); snk=$(medcpu "$path,$payload,sink")
         pcp=$(medcpu "$path,$payload,pcap"); usr=$(medcpu "$path,$payload,user")
         upc=$(medcpu "$path,$payload,user-pcap")
@@ -150,4 +165,4 @@ if grep -q "core_drops [1-9]" "$log"; then
     echo "core drops seen:"
     awk '/^# / {h = $2 " " $3 " " $4 " run " $6} /core_drops [1-9]/ {print "  " h ": " $0}' "$log"
 fi
-grep -v "^#\|^fps\|^pcap\|^libbpf\|^libxdp" "$log" | sort | uniq -c | head -5 || true
+grep -v "^#\|^fps\|^pcap\|^flood\|^libbpf\|^libxdp" "$log" | sort | uniq -c | head -5 || true
