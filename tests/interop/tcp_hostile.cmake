@@ -3,7 +3,8 @@
 # listener on the user stack over TAP (tcp_hostile.py): blind RST/SYN/data injection in and
 # out of the window (RFC 5961), challenge-ACK limits, a SYN flood (cookies, bounded memory),
 # malformed and odd options, PAWS, bogus SACK blocks, zero-window probing. Root and
-# python3-scapy, else skipped (77). About 1 min; not "heavy" (a single netrig process, bounded).
+# python3-scapy, else skipped (77). About 25 s in release; not "heavy" (one netrig process,
+# bounded input).
 # netrig_tcp_peer is defined in tcp.cmake, which the sorted glob in tests/CMakeLists.txt
 # includes before this file.
 if(TARGET netrig_tcp_peer)

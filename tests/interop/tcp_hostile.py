@@ -628,11 +628,47 @@ def case_data_overlap_and_flags():
     return p
 
 
+def case_rst_syn_received():
+    """The same RFC 5961 §3.2 rules while the handshake is half-open (a SYN-queue record)."""
+    p = []
+    c = new_conn()
+    wire.send(c.syn())
+    sa = c.next(lambda s: s.flag("SA"), 2.0)
+    if sa is None:
+        return ["no SYN-ACK"]
+    c.rcv_nxt = seq_add(sa.seq, 1)
+    c.send("R", seq=seq_add(c.snd_nxt, 1 << 30), ack=0, options=[])
+    s = c.next(lambda s: not s.flag("SA"), 0.5)
+    if s is not None:
+        p.append(f"answer to an out-of-window RST in SYN-RECEIVED: {s}")
+    c.send("R", seq=seq_add(c.snd_nxt, 100), ack=0, options=[])
+    if c.next(lambda s: s.flag("A") and not s.flags & 7 and s.ack == c.snd_nxt, 1.0) is None:
+        p.append("no challenge ACK to an in-window RST in SYN-RECEIVED")
+    c.send("A")  # the record survived: the handshake completes
+    if not c.echo(pattern(1500, "synrcvd")):
+        p.append("handshake did not complete after RSTs in SYN-RECEIVED")
+    finish(c, p, "rst_syn_received")
+    # An exact RST removes the record (back to LISTEN): the final ACK then gets an RST.
+    d = new_conn()
+    wire.send(d.syn())
+    sa = d.next(lambda s: s.flag("SA"), 2.0)
+    if sa is None:
+        return p + ["no SYN-ACK (second connection)"]
+    d.rcv_nxt = seq_add(sa.seq, 1)
+    d.send("R", seq=d.snd_nxt, ack=0, options=[])
+    time.sleep(0.1)
+    d.send("A")
+    s = d.next(lambda s: s.flag("R"), 1.0)
+    if s is None or s.seq != d.rcv_nxt:
+        p.append(f"final ACK after an exact RST in SYN-RECEIVED: want RST, got {s}")
+    return p
+
+
 def case_blind_ack_to_listener():
     """ACKs for no SYN we sent (guessing a SYN cookie) get <SEQ=SEG.ACK><CTL=RST> (RFC 9293
     §3.10.7.2) and never create a connection (checked at exit: passive opens = connections)."""
     p = []
-    ports = random.sample(range(20000, 29999), 200)
+    ports = random.sample(range(60000, 65000), 200)  # apart from the cases and the flood
     acks = {port: random.getrandbits(32) for port in ports}
     for port in ports:
         wire.send(Conn(port, ts=False).frame("A", seq=random.getrandbits(32), ack=acks[port],
@@ -1006,6 +1042,7 @@ CASES = [
     ("data_bad_ack", case_data_bad_ack),
     ("data_overlap_fin_urg", case_data_overlap_and_flags),
     ("blind_ack_to_listener", case_blind_ack_to_listener),
+    ("rst_in_syn_received", case_rst_syn_received),
     ("challenge_ack_rate_limit_per_connection", case_challenge_ack_limit),
     ("malformed_options", case_malformed_options),
     ("mss_zero", case_mss_zero),
