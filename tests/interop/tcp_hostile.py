@@ -1117,8 +1117,9 @@ def main():
         if proc.poll() is not None and "TCP is not built yet" in read_file(err_path):
             # Older netrig_tcp_peer builds asked cli::unsupported_reason for TCP, which
             # refused the user stack.
+            why = read_file(err_path).strip()
             cleanup()
-            skip("netrig_tcp_peer refuses --stack user: " + read_file(err_path).strip())
+            skip(f"netrig_tcp_peer refuses --stack user: {why}")
         if time.time() > deadline or proc.poll() is not None:
             print(read_file(out_path), read_file(err_path))
             print("FAIL: netrig_tcp_peer did not come up (no ping reply)")
