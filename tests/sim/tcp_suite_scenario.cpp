@@ -84,6 +84,9 @@ struct endpoint {
     std::size_t chunk_pos = 0;
     bool shut = false;
     // Receiving.
+    std::uint64_t peer_key = 0;  // the sender's pattern key: locates the first wrong byte
+    std::optional<std::uint64_t> first_wrong;
+    std::vector<std::uint8_t> expect;
     std::uint64_t received = 0;
     std::uint64_t received_hash = fnv_offset;
     bool eof = false;
@@ -136,6 +139,15 @@ struct endpoint {
                 break;
             }
             received_hash = fnv(bytes{rx}.first(*r), received_hash);
+            if (!first_wrong) {
+                fill_pattern(peer_key, received, mut_bytes{expect}.first(*r));
+                for (std::size_t k = 0; k < *r; ++k) {
+                    if (rx[k] != expect[k]) {
+                        first_wrong = received + k;
+                        break;
+                    }
+                }
+            }
             received += *r;
             if (received > expected) {
                 return "received more bytes than were sent (" + std::to_string(received) +
@@ -266,7 +278,9 @@ tcp_outcome run_tcp_scenario(const tcp_scenario& s) {
         }
         return next;
     };
-    {
+    // NETRIG_TCP_SUITE_NO_WARMUP=1 skips the clean ARP phase (how the suite ran before
+    // 825d957; replays mix seed 229's data corruption).
+    if (std::getenv("NETRIG_TCP_SUITE_NO_WARMUP") == nullptr) {
         // ARP on the clean link: a datagram to the discard port makes the client resolve the
         // server, and the server learns the client from the request (RFC 826).
         auto probe = client.udp_open();
@@ -320,9 +334,12 @@ tcp_outcome run_tcp_scenario(const tcp_scenario& s) {
     ends[1].to_send = s2c ? s.bytes : 0;
     ends[0].key = mix_in(world, 10);
     ends[1].key = mix_in(world, 11);
+    ends[0].peer_key = ends[1].key;
+    ends[1].peer_key = ends[0].key;
     for (auto& e : ends) {
         e.chunk.resize(s.app_chunk);
         e.rx.resize(s.app_chunk);
+        e.expect.resize(s.app_chunk);
     }
     auto connected = client.tcp_connect(now, {server.config().address.address, server_port},
                                         std::nullopt, cfg);
@@ -398,6 +415,10 @@ tcp_outcome run_tcp_scenario(const tcp_scenario& s) {
                                     std::to_string(sender.to_send) + " bytes";
                     } else if (receiver.received_hash != sender.sent_hash) {
                         out.error = std::string{dir} + ": hash mismatch (data corrupted)";
+                        if (receiver.first_wrong) {
+                            out.error += ", first wrong byte at stream offset " +
+                                         std::to_string(*receiver.first_wrong);
+                        }
                     }
                 }
                 if (!out.error.empty()) {

@@ -196,6 +196,7 @@ private:
     void on_segment_rst(const wire::tcp::repr& t, instant now);
     bool on_segment_ack(instant now, const wire::tcp::repr& t);
     void on_segment_ack_window(const wire::tcp::repr& t);
+    [[nodiscard]] std::uint32_t payload_room() const;
     void on_segment_ack_recovery(instant now, const wire::tcp::repr& t, std::uint32_t acked,
                                  std::uint32_t flight_before, bool dupack,
                                  std::optional<duration> rtt_sample);

@@ -171,6 +171,45 @@ TEST(tcp_rfc2018, s4_first_sack_block_covers_the_most_recent_segment) {
     EXPECT_EQ(out.back().options.sack_count, 0);
 }
 
+TEST(tcp_rfc6691, data_segments_carrying_sack_blocks_still_fit_the_peer_mss) {
+    // RFC 6691 / RFC 9293 §3.7.1: the MSS counts data only, and the sender must shrink the
+    // data by the TCP options it sends ("the data length ... must be reduced by the option
+    // length"). While we hold out-of-order data our data segments carry SACK blocks (RFC 2018),
+    // so header options = 12 (timestamps) + 12, 20 or 28 (1-3 blocks). Found by tcp_sim_suite
+    // (mix seed 229): 1448-byte segments with a SACK block made 1512-byte IP packets.
+    wire::tcp::options o;
+    o.mss = 1000;
+    o.sack_permitted = true;
+    o.ts = wire::tcp::timestamps{100, 0};
+    conn_config cfg = all_options();
+    cfg.nodelay = true;
+    connection c = passive(cfg, o);
+    const auto synack = recv_all(c, at_ms(0));
+    ASSERT_EQ(synack.size(), 1U);
+    send(c, at_ms(1),
+         seg{.seq = remote_iss + 1, .ack = local_iss + 1,
+             .options = ts_opt(101, synack[0].options.ts->value)});
+    ASSERT_TRUE(c.negotiated().sack);
+    ASSERT_TRUE(c.negotiated().timestamps);
+    EXPECT_EQ(c.negotiated().send_mss, 1000 - 12);
+    const seq32 base = remote_iss + 1;
+    for (const std::uint32_t gap : {100U, 200U, 300U}) {
+        send(c, at_ms(2),
+             seg{.seq = base + gap, .ack = local_iss + 1, .options = ts_opt(102, 0),
+                 .payload = "oo"});
+    }
+    (void)recv_all(c, at_ms(2));
+    ASSERT_EQ(*c.send(as_bytes(std::string(2000, 'd'))), 2000U);
+    const auto out = recv_all(c, at_ms(3));
+    ASSERT_FALSE(out.empty());
+    for (const auto& s : out) {
+        ASSERT_EQ(s.options.sack_count, 3);
+        // 10 (timestamps) + 2 + 24 (three blocks) = 36 option bytes, padded to 36 or 40.
+        EXPECT_LE(s.payload.size() + 40U, 1000U) << s;
+    }
+    EXPECT_EQ(out[0].payload.size(), 1000U - 12U - 28U);
+}
+
 }  // namespace
 }  // namespace netrig::core::tcp
 

@@ -24,6 +24,23 @@ std::uint32_t connection::ts_now(instant now) const {
     return static_cast<std::uint32_t>(ms) + ts_offset_;
 }
 
+std::uint32_t connection::payload_room() const {
+    // The MSS is the largest segment "without TCP options other than" MSS (RFC 9293 §3.7.1;
+    // RFC 6691): send_mss already leaves room for the timestamps, but SACK blocks ride on data
+    // segments too while we hold out-of-order data (bidirectional transfers). RFC 2018 §3:
+    // 2 + 8n bytes, padded to 4 with the NOPs fill_header adds. Without this the segment
+    // outgrows the MTU and is fragmented (mix seed 229 of tcp_sim_suite).
+    const std::uint32_t mss = neg_.send_mss;
+    const std::size_t ooo = recv_.out_of_order().size();
+    if (!neg_.sack || ooo == 0) {
+        return mss;
+    }
+    const std::size_t room = neg_.timestamps ? 3 : wire::tcp::max_sack_blocks;
+    const auto n = static_cast<std::uint32_t>(std::min(ooo, room));
+    const std::uint32_t option_bytes = (2U + 8U * n + 3U) & ~3U;
+    return mss > option_bytes + 1U ? mss - option_bytes : 1U;
+}
+
 std::uint32_t connection::pipe() const {
     const std::uint32_t mss = neg_.send_mss;
     if (in_recovery_ && neg_.sack) {
@@ -152,6 +169,7 @@ void connection::fill_data(segment_out& seg, wire::seq32 seq, std::uint32_t len)
 
 bool connection::prepare_recovery(instant now, segment_out& seg) const {
     const std::uint32_t mss = neg_.send_mss;
+    const std::uint32_t room = payload_room();
     const wire::seq32 end = send_end();
     const bool fin_sent = fin_queued_ && snd_max_.after(end);
     // Returns a retransmission of up to mss bytes at `from` (data, plus FIN if it was sent and
@@ -160,7 +178,7 @@ bool connection::prepare_recovery(instant now, segment_out& seg) const {
         const std::uint32_t data_left =
             end.after(from) ? static_cast<std::uint32_t>(end - from) : 0U;
         const std::uint32_t want = static_cast<std::uint32_t>(to - from);
-        const std::uint32_t len = std::min({mss, data_left, want});
+        const std::uint32_t len = std::min({room, data_left, want});
         std::uint8_t flags = wire::tcp::flag::ack;
         if (fin_sent && from + len == end && want > len) {
             flags |= wire::tcp::flag::fin;
@@ -198,7 +216,7 @@ bool connection::prepare_recovery(instant now, segment_out& seg) const {
 }
 
 bool connection::prepare_data(instant now, segment_out& seg) const {
-    std::uint32_t mss = neg_.send_mss;
+    std::uint32_t mss = payload_room();
     const wire::seq32 end = send_end();
     wire::seq32 from = snd_nxt_;
     if (neg_.sack && snd_nxt_.before(snd_max_) && !sacks_.empty()) {
