@@ -16,7 +16,8 @@ probes, RSTs, SYN-ACKs), and closes with FIN, so that the echo peer's per-connec
 (rx bytes and SHA-256) proves the application got exactly the legitimate bytes. After all
 cases: ping, a fresh scapy echo and a kernel echo still work, VmRSS stayed bounded, and the
 peer exits cleanly on SIGINT. Names carry the PID; namespace and process go on any exit.
-Exit 77 = skipped (not root, no TUN/TAP, no scapy).
+Exit 77 = skipped (not root, no TUN/TAP, no scapy). TCP_HOSTILE_SEED=N replays a run's random
+ports, ISNs and offsets (the seed is printed).
 """
 import ctypes
 import hashlib
@@ -66,6 +67,9 @@ from scapy.all import ARP, IP, TCP, Ether, Raw, conf  # noqa: E402
 conf.verb = 0
 
 PID = os.getpid()
+# ISNs, ports and offsets are random; TCP_HOSTILE_SEED=N replays a run's choices.
+SEED = int(os.environ.get("TCP_HOSTILE_SEED", PID))
+random.seed(SEED)
 NS = f"nrth{PID}"
 TAP = f"nrth{PID}"
 NET = f"10.83.{PID % 200 + 20}"
@@ -418,9 +422,6 @@ class Conn:
             if s is not None:
                 self._take(s)
         return self.fin_seen
-
-    def pure_ack_from_netrig(self, s):
-        return s.flag("A") and not s.flags & 7 and not s.payload
 
 
 def pattern(n, salt):
@@ -1140,7 +1141,8 @@ def main():
 
     fails = 0
     rss_before = rss_kib(proc.pid)
-    print(f"netrig_tcp_peer pid {proc.pid}, VmRSS {rss_before} KiB before the first case")
+    print(f"netrig_tcp_peer pid {proc.pid}, VmRSS {rss_before} KiB before the first case; "
+          f"seed {SEED} (TCP_HOSTILE_SEED replays it)")
     for name, fn in CASES:
         if name in KNOWN_BUGS:
             print(f"KNOWN BUG: {name}: {KNOWN_BUGS[name]} (case switched off)")
