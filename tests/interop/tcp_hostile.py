@@ -862,6 +862,22 @@ def case_paws():
         p.append("no ACK for a segment failing PAWS")
     if not c.echo(pattern(3000, "paws-2")):
         p.append("echo not byte-exact after a PAWS-failing segment")
+    # RFC 7323 §3.2: once negotiated, a non-RST segment without TSopt "SHOULD" be dropped
+    # (Linux accepts it). Measured, not asserted; the stream must stay exact either way.
+    c.drain()
+    data = pattern(300, "paws-no-ts")
+    c.send("PA", payload=data, options=[])
+    s = c.next(lambda s: s.flag("A") and s.ack != seq_add(c.snd_nxt, 0) or bool(s.payload), 1.0)
+    accepted = s is not None and (s.ack == seq_add(c.snd_nxt, len(data)) or bool(s.payload))
+    if s is not None:
+        c._take(s)
+    print(f"    segment without timestamps after they were negotiated: "
+          f"{'accepted (as Linux does)' if accepted else 'dropped (RFC 7323 §3.2 SHOULD)'}")
+    if accepted:
+        c.snd_nxt = seq_add(c.snd_nxt, len(data))
+        c.sent += data
+    if not c.echo(pattern(500, "paws-3")):
+        p.append("echo not byte-exact after a segment without timestamps")
     finish(c, p, "paws")
     return p
 
