@@ -153,7 +153,7 @@ task<void> open_user(net::user_stack& server, net::user_stack& client, net::tcp_
         co_await exchange(st.accepted[i], st.connected[i], payload, st);
     }
     // Let delayed ACKs and any timers of the exchange run out: the connections are idle now.
-    co_await netrig::runtime::sleep_for(std::chrono::seconds{1});
+    (void)co_await netrig::runtime::sleep_for(std::chrono::seconds{1});
 }
 
 int run_user(std::size_t n, std::size_t payload) {

@@ -117,12 +117,23 @@ void interface::mark_tcp_listener(std::size_t index) {
     }
 }
 
+namespace {
+// The MSS for a link MTU. conn_config::mss left at its default (1460) means "not set": the MSS
+// is the MTU's, as Linux does without TCP_MAXSEG, so a 9000-byte link carries 8960-byte
+// segments. Any other value caps it. (Known ambiguity: an explicit 1460 on a link above 1500
+// reads as "not set"; conn_config has no separate flag.)
+std::uint16_t mss_for_mtu(std::uint16_t configured, std::uint16_t mtu) {
+    const auto from_mtu =
+        static_cast<std::uint16_t>(mtu > tcp_ip_headers ? mtu - tcp_ip_headers : 1);
+    return configured == tcp::conn_config{}.mss ? from_mtu : std::min(configured, from_mtu);
+}
+}  // namespace
+
 tcp::conn_config interface::tcp_clamp(instant now, wire::ipv4_address remote,
                                       tcp::conn_config cfg) const {
-    const std::uint16_t mtu = path_mtu(now, remote);
-    // RFC 9293 §3.7.1: the MSS we announce derives from the MTU of our interface.
-    const auto mss = static_cast<std::uint16_t>(mtu > tcp_ip_headers ? mtu - tcp_ip_headers : 1);
-    cfg.mss = std::min(cfg.mss, mss);
+    // RFC 9293 §3.7.1: the MSS we announce derives from the MTU of our interface (here the
+    // path MTU towards remote, which is at most that).
+    cfg.mss = mss_for_mtu(cfg.mss, path_mtu(now, remote));
     return cfg;
 }
 
@@ -144,7 +155,7 @@ result<tcp_listen_handle, std::error_code> interface::tcp_listen(
     NETRIG_TRY(tcp_table_.add_listener(local.address, local.port, li));
     tcp_listen_slot& s = *it;
     s.conn = config.conn;
-    s.conn.mss = std::min<std::uint16_t>(s.conn.mss, config_.mtu - tcp_ip_headers);
+    s.conn.mss = mss_for_mtu(s.conn.mss, config_.mtu);
     tcp::listener_config lc = config.listener;
     lc.mss = s.conn.mss;
     lc.sack = s.conn.sack;
