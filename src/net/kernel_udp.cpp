@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
-// net: kernel UDP socket: one datagram per call, try first and await readiness on EAGAIN.
+// net: kernel UDP socket: try first and await readiness on EAGAIN; batches go through
+// sendmmsg/recvmmsg (one system call for up to batch_max datagrams).
 #include "net/kernel_udp.hpp"
 
 #include <sys/socket.h>
 
+#include <array>
 #include <cerrno>
 
 #include "net/errc.hpp"
@@ -11,6 +13,9 @@
 
 namespace netrig::net::kernel {
 namespace {
+
+// Datagrams per sendmmsg/recvmmsg call; larger batches are split (the arrays live on the stack).
+constexpr std::size_t batch_max = 64;
 
 class kernel_udp_socket final : public udp_socket_impl {
 public:
@@ -148,6 +153,75 @@ public:
         return get_int_option(fd_.get(), SOL_SOCKET, SO_RCVBUF).transform([](int v) {
             return static_cast<std::size_t>(v);
         });
+    }
+
+    result<std::size_t, std::error_code> try_send_batch(std::span<const bytes> datagrams) override {
+        if (!fd_.valid()) {
+            return unexpected(closed_error());
+        }
+        std::size_t sent = 0;
+        while (sent < datagrams.size()) {
+            const std::size_t n = std::min(batch_max, datagrams.size() - sent);
+            std::array<iovec, batch_max> iov{};
+            std::array<mmsghdr, batch_max> msgs{};
+            for (std::size_t i = 0; i < n; ++i) {
+                const bytes d = datagrams[sent + i];
+                // sendmmsg takes non-const iovecs; the kernel only reads them.
+                iov[i] = iovec{.iov_base = const_cast<std::uint8_t*>(d.data()),  // NOLINT
+                               .iov_len = d.size()};
+                msgs[i].msg_hdr.msg_iov = &iov[i];
+                msgs[i].msg_hdr.msg_iovlen = 1;
+            }
+            const int r = ::sendmmsg(fd_.get(), msgs.data(), static_cast<unsigned>(n), MSG_NOSIGNAL);
+            if (r < 0) {
+                if (errno == EINTR) {
+                    continue;
+                }
+                if (sent > 0) {
+                    return sent;
+                }
+                return unexpected(last_error());
+            }
+            sent += static_cast<std::size_t>(r);
+            if (static_cast<std::size_t>(r) < n) {
+                break;  // the socket buffer filled up: the caller decides whether to wait
+            }
+        }
+        return sent;
+    }
+
+    result<std::size_t, std::error_code> try_recv_batch(std::span<datagram_slot> slots) override {
+        if (!fd_.valid()) {
+            return unexpected(closed_error());
+        }
+        const std::size_t n = std::min(batch_max, slots.size());
+        std::array<iovec, batch_max> iov{};
+        std::array<mmsghdr, batch_max> msgs{};
+        std::array<sockaddr_in, batch_max> from{};
+        for (std::size_t i = 0; i < n; ++i) {
+            iov[i] = iovec{.iov_base = slots[i].buffer.data(), .iov_len = slots[i].buffer.size()};
+            msgs[i].msg_hdr.msg_iov = &iov[i];
+            msgs[i].msg_hdr.msg_iovlen = 1;
+            msgs[i].msg_hdr.msg_name = &from[i];
+            msgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_in);
+        }
+        for (;;) {
+            const int r = ::recvmmsg(fd_.get(), msgs.data(), static_cast<unsigned>(n), 0, nullptr);
+            if (r >= 0) {
+                for (std::size_t i = 0; i < static_cast<std::size_t>(r); ++i) {
+                    const std::size_t len = msgs[i].msg_len;
+                    slots[i].info = datagram_info{
+                        .size = std::min(len, slots[i].buffer.size()),
+                        .source = from_sockaddr(from[i]),
+                        // recvmmsg sets MSG_TRUNC in msg_flags for a datagram cut short.
+                        .truncated = (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) != 0};
+                }
+                return static_cast<std::size_t>(r);
+            }
+            if (errno != EINTR) {
+                return unexpected(last_error());
+            }
+        }
     }
 
     void close() override { fd_.reset(); }

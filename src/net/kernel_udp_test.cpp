@@ -161,5 +161,72 @@ TEST_F(kernel_udp, try_recv_would_block_and_recv_times_out) {
     ex_.run(try_recv_would_block(*stack_));
 }
 
+
+// sendmmsg/recvmmsg through send_batch/recv_batch: boundaries, sizes, contents, sources and
+// truncation per slot; an empty queue is would_block for the try form.
+task<void> batches(stack& st) {
+    auto a = st.bind_udp(loopback(0));
+    auto b = st.bind_udp(loopback(0));
+    CO_ASSERT_TRUE(a);
+    CO_ASSERT_TRUE(b);
+    const endpoint a_ep = a->local().value();
+    CO_ASSERT_TRUE(a->connect(b->local().value()));
+    const std::array<std::string, 5> payloads = {"a", "bb", "0123456789", "", "dddd"};
+    std::array<bytes, 5> views{};
+    for (std::size_t i = 0; i < payloads.size(); ++i) {
+        views[i] = as_bytes(payloads[i]);
+    }
+    auto sent = co_await a->send_batch(views);
+    CO_ASSERT_TRUE(sent);
+    EXPECT_EQ(*sent, 5U);  // loopback delivers at once: the receive queue has room for all
+
+    std::array<std::array<std::uint8_t, 8>, 8> storage{};
+    std::array<datagram_slot, 8> slots{};
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+        slots[i].buffer = storage[i];
+    }
+    auto got = co_await b->recv_batch(slots);
+    CO_ASSERT_TRUE(got);
+    EXPECT_EQ(*got, 5U);
+    CO_ASSERT_TRUE(*got == 5U);
+    for (std::size_t i = 0; i < 5; ++i) {
+        const std::size_t want = std::min<std::size_t>(payloads[i].size(), 8);
+        EXPECT_EQ(slots[i].info.size, want) << i;
+        EXPECT_EQ(slots[i].info.truncated, payloads[i].size() > 8) << i;
+        EXPECT_EQ(slots[i].info.source, a_ep) << i;
+        EXPECT_EQ(std::string(storage[i].begin(), storage[i].begin() + static_cast<long>(want)),
+                  payloads[i].substr(0, want))
+            << i;
+    }
+    auto none = b->try_recv_batch(slots);
+    CO_ASSERT_FALSE(none);
+    EXPECT_EQ(none.error(), errc::would_block);
+    // More datagrams than one system call takes (64) still all arrive, in order.
+    std::array<std::uint8_t, 100> seqs{};
+    std::array<bytes, 100> many{};
+    for (std::size_t i = 0; i < many.size(); ++i) {
+        seqs[i] = static_cast<std::uint8_t>(i);
+        many[i] = bytes{&seqs[i], 1};
+    }
+    auto sent_many = a->try_send_batch(many);
+    CO_ASSERT_TRUE(sent_many);
+    EXPECT_EQ(*sent_many, 100U);
+    std::size_t next = 0;
+    while (next < 100) {
+        auto r = co_await b->recv_batch(slots);
+        CO_ASSERT_TRUE(r);
+        for (std::size_t i = 0; i < *r; ++i, ++next) {
+            EXPECT_EQ(slots[i].info.size, 1U);
+            EXPECT_EQ(storage[i][0], static_cast<std::uint8_t>(next));
+        }
+    }
+    // A closed socket fails with closed.
+    a->close();
+    auto closed = co_await a->send_batch(views);
+    EXPECT_FALSE(closed);
+}
+
+TEST_F(kernel_udp, send_batch_and_recv_batch) { ex_.run(batches(*stack_)); }
+
 }  // namespace
 }  // namespace netrig::net

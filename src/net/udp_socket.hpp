@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <span>
 #include <system_error>
 
 #include "base/bytes.hpp"
@@ -19,6 +20,12 @@ struct datagram_info {
     std::size_t size = 0;  ///< Bytes stored in the buffer.
     endpoint source;       ///< Who sent it.
     bool truncated = false;  ///< The datagram was larger than the buffer; the rest is lost.
+};
+
+/// One slot of a batched receive: the caller's buffer, and what arrived in it.
+struct datagram_slot {
+    mut_bytes buffer;    ///< Where the datagram goes (set by the caller).
+    datagram_info info;  ///< Size, source and truncation (set by the receive).
 };
 
 /// What a stack implements for one UDP socket. Users hold a udp_socket instead.
@@ -63,6 +70,22 @@ public:
     [[nodiscard]] virtual result<void, std::error_code> set_recv_buffer(std::size_t bytes) = 0;
     /// See udp_socket::recv_buffer.
     [[nodiscard]] virtual result<std::size_t, std::error_code> recv_buffer() const = 0;
+    /// See udp_socket::try_send_batch. The default sends one datagram per try_send_to-like call
+    /// (a stack without a batched path); the kernel stack overrides it with sendmmsg.
+    [[nodiscard]] virtual result<std::size_t, std::error_code> try_send_batch(
+        std::span<const bytes> datagrams);
+    /// See udp_socket::try_recv_batch. The default loops over try_recv_from; the kernel stack
+    /// overrides it with recvmmsg.
+    [[nodiscard]] virtual result<std::size_t, std::error_code> try_recv_batch(
+        std::span<datagram_slot> slots);
+    /// See udp_socket::send_batch. The default awaits send() for the first datagram and tries
+    /// the rest without waiting.
+    [[nodiscard]] virtual runtime::task<result<std::size_t, std::error_code>> send_batch(
+        std::span<const bytes> datagrams);
+    /// See udp_socket::recv_batch. The default awaits recv_from() for the first slot and tries
+    /// the rest without waiting.
+    [[nodiscard]] virtual runtime::task<result<std::size_t, std::error_code>> recv_batch(
+        std::span<datagram_slot> slots);
     /// See udp_socket::close. Must be idempotent.
     virtual void close() = 0;
     /// True until close().
@@ -116,6 +139,26 @@ public:
     /// Receives one datagram from the connected peer; returns its size (truncated to the
     /// buffer). Errors: as recv_from.
     [[nodiscard]] runtime::task<result<std::size_t, std::error_code>> recv(mut_bytes buffer);
+
+    /// Sends up to datagrams.size() datagrams to the connected peer in as few system calls as
+    /// the stack allows (sendmmsg on the kernel stack); returns how many were sent, at least
+    /// one, waiting for buffer space for the first. Errors: as send() (only when none was sent).
+    [[nodiscard]] runtime::task<result<std::size_t, std::error_code>> send_batch(
+        std::span<const bytes> datagrams);
+
+    /// Receives up to slots.size() datagrams (recvmmsg on the kernel stack), waiting for the
+    /// first; fills each used slot's info and returns how many were filled (at least one).
+    /// Errors: as recv_from() (only when none was received).
+    [[nodiscard]] runtime::task<result<std::size_t, std::error_code>> recv_batch(
+        std::span<datagram_slot> slots);
+
+    /// send_batch without waiting: errc::would_block when none could be sent.
+    [[nodiscard]] result<std::size_t, std::error_code> try_send_batch(
+        std::span<const bytes> datagrams);
+
+    /// recv_batch without waiting: errc::would_block when none is queued.
+    [[nodiscard]] result<std::size_t, std::error_code> try_recv_batch(
+        std::span<datagram_slot> slots);
 
     /// The bound local endpoint.
     [[nodiscard]] result<endpoint, std::error_code> local() const;

@@ -107,6 +107,8 @@ runtime::task<result<void, std::error_code>> open_udp_stream(net::stack& stack,
     if (o.params.window_bytes) {
         (void)s.udp_own.set_send_buffer(*o.params.window_bytes);
         (void)s.udp_own.set_recv_buffer(*o.params.window_bytes);
+    } else {
+        (void)s.udp_own.set_recv_buffer(detail::udp_recv_buffer_bytes);
     }
     if (auto c = s.udp_own.connect(o.server); !c) {
         co_return unexpected(c.error());

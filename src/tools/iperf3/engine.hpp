@@ -25,6 +25,11 @@
 
 namespace netrig::tools::iperf3::detail {
 
+/// Receive buffer a UDP data socket asks for when the test gives no -w (the kernel caps it at
+/// net.core.rmem_max). iperf3 keeps the default (208 KiB: about 1 ms of 64-byte datagrams at
+/// 200 kpps), so a receiver that waits a few ms for a CPU drops; netrig buffers more instead.
+inline constexpr std::size_t udp_recv_buffer_bytes = std::size_t{4} << 20;
+
 class control_channel;
 
 /// Counters of one data stream. Monotonic totals plus the bases of the current interval and

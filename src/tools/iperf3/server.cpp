@@ -281,6 +281,8 @@ runtime::task<result<void, run_failure>> setup_test(server_test& st, bool must_b
         if (p.window_bytes) {
             (void)st.udp.set_send_buffer(*p.window_bytes);
             (void)st.udp.set_recv_buffer(*p.window_bytes);
+        } else {
+            (void)st.udp.set_recv_buffer(detail::udp_recv_buffer_bytes);
         }
     }
     auto cs = co_await st.ch.send_state(state::create_streams);
