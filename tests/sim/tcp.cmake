@@ -17,9 +17,9 @@ foreach(profile loss0 loss1 loss5 loss10 loss20 burst reorder dup corrupt bottle
         LABELS "sim;heavy" TIMEOUT 600)
 endforeach()
 
-# 50 seeds x 11 profiles = 550 scenarios of 256 KiB - 2 MiB with seeded direction, MSS, buffer
+# 100 seeds x 11 profiles = 1100 scenarios of 256 KiB - 2 MiB with seeded direction, MSS, buffer
 # sizes, application chunk and congestion control.
-add_test(NAME sim.tcp_suite.seeds COMMAND tcp_sim_suite --profile all --seeds 50)
+add_test(NAME sim.tcp_suite.seeds COMMAND tcp_sim_suite --profile all --seeds 100)
 set_tests_properties(sim.tcp_suite.seeds PROPERTIES LABELS "sim;heavy" TIMEOUT 900)
 
 # The ASan stages' share: 5 seeds x 11 profiles, each run twice (determinism check).
