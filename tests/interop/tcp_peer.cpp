@@ -33,6 +33,7 @@
 #include "net/errc.hpp"
 #include "runtime/executor.hpp"
 #include "runtime/scheduler.hpp"
+#include "runtime/sleep.hpp"
 #include "runtime/task_group.hpp"
 #include "runtime/timeout.hpp"
 
@@ -61,6 +62,7 @@ struct peer_flags {
 
 constexpr std::size_t io_chunk_bytes = 256 * 1024;
 constexpr auto connect_timeout = std::chrono::seconds{10};
+constexpr auto drain_limit = std::chrono::seconds{10};
 
 /// SHA-256 over a byte stream (OpenSSL EVP; the digest Linux's sha256sum prints).
 class sha256 {
@@ -241,6 +243,22 @@ runtime::task<void> run_echo(net::tcp_stream& s, conn_report& r) {
     }
 }
 
+// Waits until everything written has been acknowledged (bounded). netrig's stack lives in this
+// process: unlike the kernel, it cannot go on delivering queued data after we exit, so a peer
+// whose FIN came first (half-close) would otherwise lose the tail of the stream.
+runtime::task<void> drain_sent(net::tcp_stream& s) {
+    const instant give_up = runtime::now() + drain_limit;
+    while (runtime::now() < give_up) {
+        auto info = s.info();
+        if (!info || (info->notsent_bytes == 0 && info->unacked_segments == 0)) {
+            co_return;
+        }
+        if (!co_await runtime::sleep_for(std::chrono::milliseconds{5})) {
+            co_return;  // cancelled
+        }
+    }
+}
+
 runtime::task<void> run_connection(net::tcp_stream s, const peer_flags& f, unsigned index,
                                    totals& t) {
     conn_report r;
@@ -288,9 +306,16 @@ runtime::task<void> run_connection(net::tcp_stream s, const peer_flags& f, unsig
         }
     }
     if (s.is_open()) {
+        if (!r.error) {
+            co_await drain_sent(s);
+        }
         s.close();
     }
     finish(r, t);
+}
+
+runtime::task<void> linger() {
+    (void)co_await runtime::sleep_for(std::chrono::milliseconds{200});
 }
 
 runtime::task<result<void, std::error_code>> run_listen(net::stack& st, const peer_flags& f,
@@ -348,7 +373,8 @@ runtime::task<result<void, std::error_code>> run_connect(net::stack& st, net::en
 }
 
 int run_peer(const peer_flags& f, bool listening) {
-    if (auto why = cli::unsupported_reason(f.stack, {.tcp = true})) {
+    // TCP runs on both stacks; this still rejects contradictory flag combinations.
+    if (auto why = cli::unsupported_reason(f.stack, {})) {
         fmt::print(stderr, "netrig_tcp_peer: {}\n", *why);
         return 2;
     }
@@ -387,6 +413,11 @@ int run_peer(const peer_flags& f, bool listening) {
         r = ex.run(std::move(body));
     }
     const double seconds = to_seconds(ex.now() - start);
+    if (user != nullptr) {
+        // Let the last FIN and ACK exchanges of the closed connections happen before the stack
+        // (which lives in this process) goes away.
+        (void)ex.run(linger());
+    }
     const unsigned wanted = listening ? f.conns : std::max(f.conns, 1U);
     bool pass = r.has_value() || (listening && f.conns == 0);
     if (wanted != 0 && t.finished < wanted) {
