@@ -128,16 +128,12 @@ if want != "-":
         errs.append(f"{tx} bytes sent in total, want {want}")
 for e in errs:
     print("   ", e)
+# Last line: both ends' summaries in one line (python starts slowly on a loaded machine, so
+# one interpreter does both jobs).
+print("; ".join("{stack} {summary}: {conns} conns, ok {ok}, reset {reset}, rx {rx_bytes}, "
+                "tx {tx_bytes}, {seconds:.1f}s".format(**d) for d in s_sum + c_sum))
 sys.exit(1 if errs else 0)
 EOF
-}
-
-# One line from both ends' summary lines.
-summaries() {
-    grep -h '"summary"' "$@" | python3 -c '
-import json, sys
-print("; ".join("{stack} {summary}: {conns} conns, ok {ok}, reset {reset}, rx {rx_bytes}, "
-                "tx {tx_bytes}, {seconds:.1f}s".format(**json.loads(l)) for l in sys.stdin))'
 }
 
 # run_case NAME SERVER_SIDE "server args" CLIENT_SIDE "client args" WANT_TX [stats-regex]
@@ -181,14 +177,16 @@ run_case() {
     local bad=0
     [ "$srv_rc" -eq 0 ] || { echo "    listener exited $srv_rc"; bad=1; }
     [ "$cli_rc" -eq 0 ] || { echo "    connector exited $cli_rc"; bad=1; }
-    compare_ends "$dir/$name.srv" "$dir/$name.cli" "$conns_of_case" "$want" || bad=1
+    local compared
+    compared=$(compare_ends "$dir/$name.srv" "$dir/$name.cli" "$conns_of_case" "$want") || bad=1
+    [ "$bad" -eq 0 ] || echo "$compared" | head -n -1
     if [ -n "$stats" ] && [ "$mode" != linux ]; then
         nerr="$dir/$name.srv.err"
         [ "$sside" = N ] || nerr="$dir/$name.cli.err"
         grep -Eq "$stats" "$nerr" || { echo "    netrig counters do not match /$stats/"; bad=1; }
     fi
     if [ "$bad" -eq 0 ]; then
-        ok "$name (${secs}s): $(summaries "$dir/$name.srv" "$dir/$name.cli")"
+        ok "$name (${secs}s): $(echo "$compared" | tail -n 1)"
     else
         fail "$name (${secs}s)"
         for f in "$dir/$name.srv" "$dir/$name.srv.err" "$dir/$name.cli" "$dir/$name.cli.err"; do
