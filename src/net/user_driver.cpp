@@ -96,7 +96,7 @@ thread_local std::size_t pending_wakes_ = 0;
 std::size_t socket_wait::pending_wakes() noexcept { return pending_wakes_; }
 
 void socket_wait::post() noexcept {
-    if (!posted_) {
+    if (!posted_ && list_ != nullptr && list_->paces_receive()) {
         posted_ = true;
         ++pending_wakes_;
     }

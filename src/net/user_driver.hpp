@@ -65,10 +65,17 @@ public:
     void wake_all(std::error_code ec) noexcept;
     /// True if nobody waits.
     [[nodiscard]] bool empty() const noexcept { return head_ == nullptr; }
+    /// Marks the list as the readers of a datagram socket with a bounded queue: their pending
+    /// wake-ups pace the driver's receive batches (socket_wait::pending_wakes()). Stream
+    /// readers and writers do not: TCP's window bounds what arrives.
+    void set_paces_receive(bool on) noexcept { paces_receive_ = on; }
+    /// See set_paces_receive.
+    [[nodiscard]] bool paces_receive() const noexcept { return paces_receive_; }
 
 private:
     wait_node* head_ = nullptr;
     wait_node* tail_ = nullptr;
+    bool paces_receive_ = false;
 };
 
 /// Awaitable: parks the awaiting coroutine on a wait_list until the driver wakes it (the socket
@@ -88,9 +95,10 @@ public:
     }
     [[nodiscard]] result<void, std::error_code> await_resume() noexcept;
 
-    /// Waits on this thread that were woken (posted to the run queue) and have not resumed
-    /// yet: coroutines a driver turn made runnable that did not get to run. The driver stops
-    /// receiving while this is non-zero, so a reader drains one batch before the next lands.
+    /// Waits on this thread's receive-pacing lists (wait_list::set_paces_receive) that were
+    /// woken (posted to the run queue) and have not resumed yet: datagram readers a driver turn
+    /// made runnable that did not get to run. The driver stops receiving while this is
+    /// non-zero, so a reader drains one batch before the next lands.
     [[nodiscard]] static std::size_t pending_wakes() noexcept;
 
 private:
@@ -136,7 +144,7 @@ public:
     /// deadline is already due).
     ///
     /// Readers are woken after every batch, and a turn stops receiving before a batch while
-    /// woken socket waits have not resumed yet (socket_wait::pending_wakes()): one batch is at
+    /// woken datagram readers have not resumed yet (socket_wait::pending_wakes()): one batch is at
     /// most rx_batch datagrams, which fits a socket queue of the default
     /// core::interface_limits::udp_rx_datagrams_max, so a reader that keeps up drains it
     /// before the next batch lands. Without this a turn took up to rx_batch *

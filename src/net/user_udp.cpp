@@ -38,6 +38,8 @@ class user_udp_socket final : public udp_socket_impl, public socket_base {
 public:
     user_udp_socket(stack_impl& stack, core::udp_handle h) : stack_(&stack), h_(h) {
         stack_->set_udp_owner(h_.index, this);
+        // The core's queue holds 64 datagrams: the driver hands us one batch at a time.
+        readers_.set_paces_receive(true);
     }
     user_udp_socket(const user_udp_socket&) = delete;
     user_udp_socket& operator=(const user_udp_socket&) = delete;
