@@ -643,8 +643,11 @@ int run_user_demo(const demo_flags& flags) {
     }
     const part_result tap = run_tap_part(flags);
     print_table(sim, tap);
-    fmt::print("  (the receiver stops counting when the client ends the test, as in iperf3: "
-               "bytes in flight or buffered then are written but not counted)\n");
+    fmt::print("  (as in iperf3, the receiver stops counting when the client ends the test, so "
+               "bytes in flight or buffered then are written but not counted; netrig's sender "
+               "counts a {} KiB block once it is fully written, so the block in progress at the "
+               "end can make the receiver's count larger by up to one block per stream)\n",
+               128);
     if (!tap.ran && tap.note.rfind("skipped", 0) == 0) {
         fmt::print("  the Linux-over-TAP part was {}\n", tap.note);
     }
