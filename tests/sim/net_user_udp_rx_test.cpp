@@ -53,7 +53,7 @@ task<void> flood(udp_socket& s, endpoint to, flood_params p, std::size_t& sent) 
     buf.back() = 0;
     CO_ASSERT_TRUE(co_await s.send_to(buf, to));
     ++seq;
-    co_await runtime::sleep_for(10ms);
+    (void)co_await runtime::sleep_for(10ms);
     for (std::size_t b = 0; b < p.bursts; ++b) {
         for (std::size_t i = 0; i < p.burst; ++i) {
             store_be32(mut_bytes{buf}, 0, seq);
@@ -63,7 +63,7 @@ task<void> flood(udp_socket& s, endpoint to, flood_params p, std::size_t& sent) 
             ++seq;
             sent = seq;
         }
-        co_await runtime::sleep_for(p.gap);
+        (void)co_await runtime::sleep_for(p.gap);
     }
 }
 
