@@ -3,6 +3,8 @@
 // window probing, keepalive, user timeout, retransmission timeout and fast retransmit.
 #include <gtest/gtest.h>
 
+#include <array>
+
 #include "core/tcp/connection_test_support.hpp"
 #include "core/tcp/tcp_error.hpp"
 
@@ -146,6 +148,39 @@ TEST(tcp_rfc9293, s3_8_6_1_zero_window_is_probed_with_backoff) {
     out = recv_all(c, second + std::chrono::milliseconds{1});
     ASSERT_EQ(out.size(), 1U);
     EXPECT_EQ(out[0].payload, "ello");
+}
+
+TEST(tcp_rfc9293, s3_10_7_4_acks_while_probing_a_zero_window_stay_acceptable) {
+    // Both windows shut (an echo peer that cannot send because we cannot receive, and
+    // vice versa): our ACKs carry the window update that breaks the tie, so they must pass the
+    // peer's acceptability test, which with RCV.WND = 0 is SEG.SEQ = RCV.NXT. The peer did not
+    // take our probe octet, so RCV.NXT is our SND.UNA, not SND.UNA + 1.
+    connection c = established_mss();
+    send(c, at_ms(1), seg{.seq = rbase, .ack = lbase, .window = 0});
+    ASSERT_EQ(*c.send(as_bytes("hello")), 5U);
+    expect_nothing(c, at_ms(2));
+    ASSERT_TRUE(c.next_deadline().has_value());
+    const instant probe_at = *c.next_deadline();
+    auto out = recv_all(c, probe_at);
+    ASSERT_EQ(out.size(), 1U);
+    EXPECT_EQ(out[0].payload, "h");
+    // The peer, window still 0, sends data: we ACK it.
+    const instant t = probe_at + std::chrono::milliseconds{1};
+    send(c, t, seg{.seq = rbase, .ack = lbase, .window = 0, .payload = "abcd"});
+    out = recv_all(c, t + std::chrono::milliseconds{50});
+    ASSERT_FALSE(out.empty());
+    EXPECT_EQ(out.back().ack, rbase + 4);
+    EXPECT_EQ(out.back().seq, lbase);  // not lbase + 1: the probe octet was not accepted
+    std::array<std::uint8_t, 4> buf{};
+    ASSERT_EQ(*c.recv(buf), 4U);
+    // Once the peer takes the probe octet, ACKs move on with SND.UNA.
+    send(c, t + std::chrono::milliseconds{70},
+         seg{.seq = rbase + 4, .ack = lbase + 1, .window = 1000, .payload = "efgh"});
+    out = recv_all(c, t + std::chrono::milliseconds{120});
+    ASSERT_FALSE(out.empty());
+    EXPECT_EQ(out.back().ack, rbase + 8);
+    EXPECT_EQ(out.back().seq, lbase + 1);  // "ello" goes out, carrying the ACK
+    EXPECT_EQ(out.back().payload, "ello");
 }
 
 TEST(tcp_rfc1122, s4_2_3_6_keepalive_probes_then_times_out) {

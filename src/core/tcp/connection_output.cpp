@@ -332,7 +332,13 @@ bool connection::prepare(instant now, segment_out& seg) const {
         // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, with SND.NXT the highest sequence sent: after a
         // timeout our go-back-N pointer may sit below what the peer already holds, and an ACK
         // carrying that older number would fail the peer's acceptability test and be lost.
-        fill_header(now, seg, snd_max_, wire::tcp::flag::ack);
+        // Except while probing a zero window: the probe octet at SND.UNA was not accepted
+        // (the window is shut), so the peer's RCV.NXT is still SND.UNA, and with RCV.WND = 0
+        // RFC 9293 §3.10.7.4 accepts only SEG.SEQ = RCV.NXT. An ACK at SND.UNA + 1 would be
+        // dropped, and with it the window update that reopens our side: both ends then wait
+        // in zero windows forever (Linux echo peer, tests/interop/tcp_interop.sh).
+        const bool probing = persist_count_ > 0 && snd_nxt_ == snd_una_;
+        fill_header(now, seg, probing ? snd_una_ : snd_max_, wire::tcp::flag::ack);
         next_kind_ = tx_kind::ack;
         return true;
     }
