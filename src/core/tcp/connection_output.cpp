@@ -235,7 +235,15 @@ bool connection::prepare_data(instant now, segment_out& seg) const {
     if (avail == 0 && !fin_pending) {
         return false;
     }
-    const std::uint32_t usable = usable_window();
+    std::uint32_t usable = usable_window();
+    if (from.after(snd_nxt_)) {
+        // Skipped SACKed data: the peer's window (RFC 9293 §3.8.6.2.1, U = SND.UNA + SND.WND
+        // - SND.NXT) is measured from where this segment starts.
+        const std::int64_t rwnd_room = static_cast<std::int64_t>(snd_wnd_) -
+                                       static_cast<std::int64_t>(from - snd_una_);
+        usable = static_cast<std::uint32_t>(
+            std::min<std::int64_t>(usable, std::max<std::int64_t>(0, rwnd_room)));
+    }
     const std::uint32_t len = std::min({avail, mss, usable});
     const bool retransmission = from.before(snd_max_);
     if (len < avail || avail == 0) {
