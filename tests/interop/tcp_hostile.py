@@ -961,6 +961,20 @@ def case_zero_window():
         p.append(f"first probe gap {gaps[0]} s is below the 200 ms minimum RTO")
     elif any(b < a * 1.5 for a, b in zip(gaps, gaps[1:])):
         p.append(f"probe intervals do not back off: {gaps}")
+    # A window smaller than one segment opens: nothing may go past its right edge.
+    c.window = 500
+    edge = seq_add(c.rcv_nxt, 500)
+    mark = len(wire.segs(c.port))
+    c.send("A")
+    time.sleep(1.5)
+    past = [s for s in wire.segs(c.port)[mark:]
+            if s.payload and seq_diff(seq_add(s.seq, len(s.payload)), edge) > 0]
+    sent_small = sum(len(s.payload) for s in wire.segs(c.port)[mark:])
+    print(f"    window 500 after zero: {sent_small} bytes sent in 1.5 s, "
+          f"{len(past)} segment(s) past the right edge")
+    if past:
+        p.append(f"data sent past the offered window: {past[:3]}")
+    c.cursor = mark
     c.window = 65535
     c.send("A")  # window update
     deadline = time.monotonic() + 5
