@@ -216,9 +216,11 @@ if [ "$mode" = linux ] || [ -n "${TCP_INTEROP_KNOWN_BUGS:-}" ]; then
     run_case many_netrig_to_linux_echo L "--mode echo --conns $conns" \
         N "--mode source --conns $conns --bytes $conn_bytes" $((2 * conns * conn_bytes))
 else
-    echo "KNOWN BUG: netrig source -> Linux echo, $conns connections: a few connections deadlock" \
-        "in mutual zero windows (netrig sends data past Linux's zero window and advances SND.NXT;" \
-        "Linux then drops its ACKs as out of window), see report; TCP_INTEROP_KNOWN_BUGS=1 runs it"
+    echo "KNOWN BUG: netrig source -> Linux echo, $conns connections: 1-4 connections deadlock" \
+        "with both windows at zero: netrig's zero-window probe (one new octet at SND.UNA) raises" \
+        "its highest sequence sent, its pure ACKs carry that SEQ (RCV.NXT+1 for Linux, whose" \
+        "window is 0), so Linux drops them unprocessed (RFC 9293 §3.10.7.4) and never sees" \
+        "netrig's window open again; see report; TCP_INTEROP_KNOWN_BUGS=1 runs it"
 fi
 
 # half-close: the receiving side's FIN goes first, the sender still delivers everything
