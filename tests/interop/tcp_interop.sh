@@ -12,8 +12,8 @@
 #   bulk        TCP_INTEROP_BYTES (default 1000000000) one way, SHA-256 of both ends compared;
 #   many        100 concurrent connections (TCP_INTEROP_CONNS), each TCP_INTEROP_CONN_BYTES
 #               (default 1000000): Linux sources to a netrig echo peer and back; netrig sources
-#               to a Linux sink (netrig to a Linux echo peer: KNOWN BUG, off; see the line below);
-#               every hash compared;
+#               to a Linux sink and to a Linux echo peer (the latter deadlocked in mutual zero
+#               windows until core/tcp c4fa82c); every hash compared;
 #   half-close  the receiver sends FIN first, the sender still sends everything (hashes compared);
 #               "many" also half-closes: the echo peer keeps sending after the source's FIN;
 #   rst         the receiver aborts (RST, SO_LINGER 0) while the sender is still sending: the
@@ -212,16 +212,8 @@ run_case many_linux_to_netrig N "--mode echo --conns $conns" \
     L "--mode source --conns $conns --bytes $conn_bytes" $((2 * conns * conn_bytes))
 run_case many_netrig_to_linux L "--mode sink --conns $conns" \
     N "--mode source --conns $conns --bytes $conn_bytes" $((conns * conn_bytes))
-if [ "$mode" = linux ] || [ -n "${TCP_INTEROP_KNOWN_BUGS:-}" ]; then
-    run_case many_netrig_to_linux_echo L "--mode echo --conns $conns" \
-        N "--mode source --conns $conns --bytes $conn_bytes" $((2 * conns * conn_bytes))
-else
-    echo "KNOWN BUG: netrig source -> Linux echo, $conns connections: 1-4 connections deadlock" \
-        "with both windows at zero: netrig's zero-window probe (one new octet at SND.UNA) raises" \
-        "its highest sequence sent, its pure ACKs carry that SEQ (RCV.NXT+1 for Linux, whose" \
-        "window is 0), so Linux drops them unprocessed (RFC 9293 §3.10.7.4) and never sees" \
-        "netrig's window open again; see report; TCP_INTEROP_KNOWN_BUGS=1 runs it"
-fi
+run_case many_netrig_to_linux_echo L "--mode echo --conns $conns" \
+    N "--mode source --conns $conns --bytes $conn_bytes" $((2 * conns * conn_bytes))
 
 # half-close: the receiving side's FIN goes first, the sender still delivers everything
 conns_of_case=1
