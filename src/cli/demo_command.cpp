@@ -666,7 +666,7 @@ int run_user_demo(const demo_flags& flags) {
 }
 
 int run_demo(const demo_flags& flags) {
-    if (auto why = unsupported_reason(flags.stack, {})) {
+    if (auto why = unsupported_reason(flags.stack)) {
         fmt::print(stderr, "netrig demo: {}\n", *why);
         return exit_usage;
     }

@@ -71,8 +71,7 @@ void block_stop_signals() {
 }
 
 int run_iperf3(const iperf3_flags& f) {
-    // TCP runs on both stacks now; unsupported_reason still checks the flag combinations.
-    if (auto why = unsupported_reason(f.stack, {})) {
+    if (auto why = unsupported_reason(f.stack)) {
         return usage_error(*why);
     }
     if (f.server == !f.client_host.empty()) {

@@ -65,7 +65,7 @@ std::optional<wire::ipv4_address> resolve(const std::string& host) {
 }
 
 int run_ping_command(const ping_flags& f) {
-    if (auto why = unsupported_reason(f.stack, {})) {
+    if (auto why = unsupported_reason(f.stack)) {
         return usage_error(*why);
     }
     auto target = resolve(f.host);

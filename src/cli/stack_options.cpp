@@ -90,8 +90,7 @@ void add_stack_options(CLI::App& app, stack_options& out) {
         ->group("Stack and link");
 }
 
-std::optional<std::string> unsupported_reason(const stack_options& options,
-                                              tool_needs needs) {
+std::optional<std::string> unsupported_reason(const stack_options& options) {
     if (options.stack == stack_kind::kernel) {
         const bool user_only = options.link || options.ip || options.gateway || options.mtu ||
                                options.pcap || options.impair || options.xdp;
@@ -100,10 +99,6 @@ std::optional<std::string> unsupported_reason(const stack_options& options,
                    "stack; add --stack user (the kernel stack uses the host's interfaces)";
         }
         return std::nullopt;
-    }
-    if (needs.tcp) {
-        return "--stack user: TCP is not built yet in netrig's own stack (it does UDP and ICMP "
-               "echo so far; see the README's feature table); use --stack kernel";
     }
     if (auto config = user_config(options); !config) {
         return config.error();

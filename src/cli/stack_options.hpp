@@ -53,17 +53,10 @@ struct stack_options {
 /// into `out`. Flag syntax is validated by CLI11 (bad values exit with status 2).
 void add_stack_options(CLI::App& app, stack_options& out);
 
-/// What a tool needs from the stack, so the check can say exactly what is missing.
-struct tool_needs {
-    bool tcp = false;  ///< The tool opens TCP connections or listeners (iperf3, demo).
-};
-
-/// Checks that the chosen combination exists in this build for a tool with these needs.
-/// Returns a plain-words reason when a flag was accepted but its feature is not built yet (TCP
-/// on the user stack), or when flags contradict each other (user-stack flags on the kernel
-/// stack, tap/xdp without --ip, a malformed --ip or --impair).
-[[nodiscard]] std::optional<std::string> unsupported_reason(const stack_options& options,
-                                                            tool_needs needs);
+/// Checks that the flags do not contradict each other: user-stack flags on the kernel stack,
+/// tap/xdp without --ip, a malformed --ip, --gateway or --impair. Returns the reason in plain
+/// words, or nullopt when the combination can run.
+[[nodiscard]] std::optional<std::string> unsupported_reason(const stack_options& options);
 
 /// The address the user stack takes on --link sim without --ip.
 inline constexpr std::string_view default_sim_address = "10.0.0.1/24";

@@ -65,19 +65,14 @@ TEST(stack_options, bad_values_are_parse_errors) {
 TEST(stack_options, contradictions_and_unbuilt_features_are_explained) {
     stack_options kernel_with_link;
     kernel_with_link.link = link_spec{.kind = link_kind::sim};
-    const auto why = unsupported_reason(kernel_with_link, {});
+    const auto why = unsupported_reason(kernel_with_link);
     ASSERT_TRUE(why.has_value());
     EXPECT_NE(why->find("--stack user"), std::string::npos);
-    EXPECT_FALSE(unsupported_reason(stack_options{}, {}).has_value());
-    EXPECT_FALSE(unsupported_reason(stack_options{}, {.tcp = true}).has_value());
+    EXPECT_FALSE(unsupported_reason(stack_options{}).has_value());
 }
 
-TEST(stack_options, user_stack_serves_udp_and_ping_tools_but_not_tcp_ones) {
-    stack_options user{.stack = stack_kind::user};
-    EXPECT_FALSE(unsupported_reason(user, {}).has_value());
-    const auto why = unsupported_reason(user, {.tcp = true});
-    ASSERT_TRUE(why.has_value());
-    EXPECT_NE(why->find("TCP is not built yet"), std::string::npos);
+TEST(stack_options, user_stack_on_sim_needs_no_further_flags) {
+    EXPECT_FALSE(unsupported_reason(stack_options{.stack = stack_kind::user}).has_value());
 }
 
 TEST(stack_options, ip_is_required_on_tap_and_xdp_and_defaults_on_sim) {
@@ -89,14 +84,14 @@ TEST(stack_options, ip_is_required_on_tap_and_xdp_and_defaults_on_sim) {
 
     for (const char* link : {"tap:tap9", "xdp:veth9:2"}) {
         stack_options o{.stack = stack_kind::user, .link = *parse_link_spec(link)};
-        const auto why = unsupported_reason(o, {});
+        const auto why = unsupported_reason(o);
         ASSERT_TRUE(why.has_value()) << link;
         EXPECT_NE(why->find("--ip"), std::string::npos) << *why;
         o.ip = "10.78.0.2/24";
         o.gateway = "10.78.0.1";
         o.mtu = 1400;
         o.seed = 5;
-        EXPECT_FALSE(unsupported_reason(o, {}).has_value()) << link;
+        EXPECT_FALSE(unsupported_reason(o).has_value()) << link;
         auto c = user_config(o);
         ASSERT_TRUE(c.has_value()) << c.error();
         EXPECT_EQ(c->device, std::string(link).substr(4, 5));
@@ -111,8 +106,8 @@ TEST(stack_options, ip_is_required_on_tap_and_xdp_and_defaults_on_sim) {
                       .xdp = xdp_mode::skb};
     EXPECT_EQ(user_config(skb)->xdp_attach, link::xdp_attach::skb);
     skb.link = *parse_link_spec("tap:tap9");
-    ASSERT_TRUE(unsupported_reason(skb, {}).has_value());
-    EXPECT_NE(unsupported_reason(skb, {})->find("--xdp-mode needs"), std::string::npos);
+    ASSERT_TRUE(unsupported_reason(skb).has_value());
+    EXPECT_NE(unsupported_reason(skb)->find("--xdp-mode needs"), std::string::npos);
     EXPECT_EQ(user_config(stack_options{.stack = stack_kind::user,
                                         .link = *parse_link_spec("xdp:veth9:2"),
                                         .ip = "10.78.0.2/24"})->queue, 2U);
@@ -124,7 +119,7 @@ TEST(stack_options, malformed_ip_gateway_and_impairments_are_explained) {
           stack_options{.stack = stack_kind::user, .ip = "10.0.0.300/24"},
           stack_options{.stack = stack_kind::user, .gateway = "gw"},
           stack_options{.stack = stack_kind::user, .impair = "loss=lots"}}) {
-        const auto why = unsupported_reason(o, {});
+        const auto why = unsupported_reason(o);
         ASSERT_TRUE(why.has_value());
         EXPECT_NE(why->find("bad --"), std::string::npos) << *why;
     }

@@ -27,7 +27,7 @@ struct udp_echo_flags {
 };
 
 int run_udp_echo_command(const udp_echo_flags& f) {
-    if (auto why = unsupported_reason(f.stack, {})) {
+    if (auto why = unsupported_reason(f.stack)) {
         fmt::print(stderr, "netrig udp-echo: {}\n", *why);
         return exit_usage;
     }

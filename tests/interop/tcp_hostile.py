@@ -1145,12 +1145,6 @@ def main():
                             stdout=open(out_path, "w"), stderr=open(err_path, "w"))
     deadline = time.time() + 15
     while not ping_ok():
-        if proc.poll() is not None and "TCP is not built yet" in read_file(err_path):
-            # Older netrig_tcp_peer builds asked cli::unsupported_reason for TCP, which
-            # refused the user stack.
-            why = read_file(err_path).strip()
-            cleanup()
-            skip(f"netrig_tcp_peer refuses --stack user: {why}")
         if time.time() > deadline or proc.poll() is not None:
             print(read_file(out_path), read_file(err_path))
             print("FAIL: netrig_tcp_peer did not come up (no ping reply)")

@@ -374,7 +374,7 @@ runtime::task<result<void, std::error_code>> run_connect(net::stack& st, net::en
 
 int run_peer(const peer_flags& f, bool listening) {
     // TCP runs on both stacks; this still rejects contradictory flag combinations.
-    if (auto why = cli::unsupported_reason(f.stack, {})) {
+    if (auto why = cli::unsupported_reason(f.stack)) {
         fmt::print(stderr, "netrig_tcp_peer: {}\n", *why);
         return 2;
     }
