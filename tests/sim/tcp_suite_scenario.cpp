@@ -479,6 +479,19 @@ tcp_outcome run_tcp_scenario(const tcp_scenario& s) {
     if (out.error.empty() && client.tcp_time_wait_count() + server.tcp_time_wait_count() == 0) {
         out.error = "no TIME-WAIT record after the close (active closer must enter TIME-WAIT)";
     }
+    // Every segment must fit the 1500-byte MTU (MSS and options; RFC 9293 §3.7.1, RFC 6691).
+    // A segment that goes out IP-fragmented is a TCP sizing bug, and it also weakens the
+    // corruption check: each fragment can take its own bit flip, and two flips of opposite
+    // direction at the same bit of a 16-bit word cancel in the ones' complement sum (RFC 1071),
+    // so the TCP checksum passes and wrong bytes reach the application (mix seed 229 before
+    // eb9ffc2: bit 13 of the segment's 16-bit word 480, in the first fragment, flipped 0->1 and
+    // of word 745, in the second, 1->0).
+    const std::uint64_t fragments = client.stats()[core::stat::ipv4_fragments_sent] +
+                                    server.stats()[core::stat::ipv4_fragments_sent];
+    if (out.error.empty() && fragments != 0) {
+        out.error = "TCP segments went out IP-fragmented (" + std::to_string(fragments) +
+                    " fragments): a segment outgrew the MTU";
+    }
     if (out.error.empty() && !s.profile->corrupts && out.checksum_drops != 0) {
         out.error = "checksum drops without corruption in the profile";
     }
