@@ -19,7 +19,6 @@ peer exits cleanly on SIGINT. Names carry the PID; namespace and process go on a
 Exit 77 = skipped (not root, no TUN/TAP, no scapy). TCP_HOSTILE_SEED=N replays a run's random
 ports, ISNs and offsets (the seed is printed).
 """
-import ctypes
 import hashlib
 import json
 import os
@@ -66,6 +65,9 @@ from scapy.all import ARP, IP, TCP, Ether, Raw, conf  # noqa: E402
 
 conf.verb = 0
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from netns_util import enter_netns, rss_kib, sh  # noqa: E402
+
 PID = os.getpid()
 # ISNs, ports and offsets are random; TCP_HOSTILE_SEED=N replays a run's choices.
 SEED = int(os.environ.get("TCP_HOSTILE_SEED", PID))
@@ -78,13 +80,6 @@ ATT_MAC = "02:00:5e:83:00:03"
 proc = None
 out_path = f"/tmp/nrth{PID}.out"
 err_path = f"/tmp/nrth{PID}.err"
-
-
-def sh(*args, check=True):
-    r = subprocess.run(list(args), capture_output=True, text=True)
-    if check and r.returncode != 0:
-        raise RuntimeError(f"{' '.join(args)}: exit {r.returncode}: {r.stderr.strip()}")
-    return r
 
 
 def cleanup():
@@ -106,20 +101,6 @@ def on_signal(signum, _frame):
 
 signal.signal(signal.SIGTERM, on_signal)
 signal.signal(signal.SIGINT, on_signal)
-
-
-def enter_netns(name):
-    """setns(2) into a named namespace (os.setns needs Python 3.12)."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    fd = os.open(f"/var/run/netns/{name}", os.O_RDONLY)
-    if libc.setns(fd, 0x40000000) != 0:  # CLONE_NEWNET
-        raise OSError(ctypes.get_errno(), "setns")
-    os.close(fd)
-
-
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        return int(re.search(r"VmRSS:\s+(\d+) kB", f.read()).group(1))
 
 
 def read_file(path):

@@ -12,7 +12,6 @@ fragments, endless fragment streams, ARP floods, and oversized frames, to `netri
 RSS (/proc/PID/status VmRSS) stays within a bound of the value before the first case.
 Names carry the PID; the namespace is deleted and netrig killed on any exit. Exit 77 = skipped.
 """
-import ctypes
 import os
 import re
 import signal
@@ -48,6 +47,9 @@ except ImportError:
         os.execv("/usr/bin/python3", ["/usr/bin/python3"] + sys.argv)
     skip("python3-scapy missing")
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from netns_util import enter_netns, rss_kib, sh  # noqa: E402
+
 PID = os.getpid()
 NS = f"nruh{PID}"
 TAP = f"nruh{PID}"
@@ -56,13 +58,6 @@ NET = f"10.79.{OCTET}"
 PEER, OURS = f"{NET}.1", f"{NET}.2"
 proc = None
 out_path = f"/tmp/nruh{PID}.out"
-
-
-def sh(*args, check=True):
-    r = subprocess.run(list(args), capture_output=True, text=True)
-    if check and r.returncode != 0:
-        raise RuntimeError(f"{' '.join(args)}: exit {r.returncode}: {r.stderr.strip()}")
-    return r
 
 
 def cleanup():
@@ -83,20 +78,6 @@ def on_signal(signum, _frame):
 
 signal.signal(signal.SIGTERM, on_signal)
 signal.signal(signal.SIGINT, on_signal)
-
-
-def enter_netns(name):
-    """setns(2) into a named namespace (os.setns needs Python 3.12)."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    fd = os.open(f"/var/run/netns/{name}", os.O_RDONLY)
-    if libc.setns(fd, 0x40000000) != 0:  # CLONE_NEWNET
-        raise OSError(ctypes.get_errno(), "setns")
-    os.close(fd)
-
-
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        return int(re.search(r"VmRSS:\s+(\d+) kB", f.read()).group(1))
 
 
 def read_out():
