@@ -4,7 +4,9 @@ enter a named network namespace, read a process's resident memory."""
 import ctypes
 import os
 import re
+import shutil
 import subprocess
+import sys
 
 
 def sh(*args, check=True):
@@ -28,3 +30,31 @@ def rss_kib(pid):
     """VmRSS of a process in KiB."""
     with open(f"/proc/{pid}/status") as f:
         return int(re.search(r"VmRSS:\s+(\d+) kB", f.read()).group(1))
+
+
+SKIP = 77  # ctest SKIP_RETURN_CODE
+
+
+def skip(why):
+    """Exits as skipped (77), saying why."""
+    print(f"SKIP: {why}")
+    sys.exit(SKIP)
+
+
+def require_root_tap_scapy(tools=("ip", "ping")):
+    """Skips unless root, /dev/net/tun and `tools` are present; without scapy in this python,
+    re-executes the script under Debian's /usr/bin/python3 (python3-scapy lives in its path;
+    a pyenv python3 lacks it), or skips if that has none either."""
+    if os.geteuid() != 0:
+        skip("needs root (network namespace, TAP)")
+    if not os.path.exists("/dev/net/tun"):
+        skip("/dev/net/tun missing (no TUN/TAP)")
+    for tool in tools:
+        if shutil.which(tool) is None:
+            skip(f"{tool} missing")
+    try:
+        import scapy  # noqa: F401  (imported for real by the caller)
+    except ImportError:
+        if sys.executable != "/usr/bin/python3" and os.path.exists("/usr/bin/python3"):
+            os.execv("/usr/bin/python3", ["/usr/bin/python3"] + sys.argv)
+        skip("python3-scapy missing")

@@ -32,41 +32,23 @@ import sys
 import threading
 import time
 
-SKIP = 77
 RSS_GROWTH_MAX_KIB = 32 * 1024  # bounded queues: a flood must not grow memory without limit
 FLOOD_SYNS = 4000
 ECHO_PORT = 7
 
 
-def skip(why):
-    print(f"SKIP: {why}")
-    sys.exit(SKIP)
-
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from netns_util import enter_netns, require_root_tap_scapy, rss_kib, sh, skip  # noqa: E402
 
 if len(sys.argv) != 2:
     print(__doc__)
     sys.exit(2)
 PEER_BIN = sys.argv[1]
-if os.geteuid() != 0:
-    skip("needs root (network namespace, TAP)")
-if not os.path.exists("/dev/net/tun"):
-    skip("/dev/net/tun missing (no TUN/TAP)")
-for tool in ("ip", "ping"):
-    if subprocess.run(["which", tool], capture_output=True).returncode != 0:
-        skip(f"{tool} missing")
-try:
-    import scapy  # noqa: F401
-except ImportError:
-    # Debian's python3-scapy lives in /usr/bin/python3's path; a pyenv python3 lacks it.
-    if sys.executable != "/usr/bin/python3" and os.path.exists("/usr/bin/python3"):
-        os.execv("/usr/bin/python3", ["/usr/bin/python3"] + sys.argv)
-    skip("python3-scapy missing")
+require_root_tap_scapy()
 from scapy.all import ARP, IP, TCP, Ether, Raw, conf  # noqa: E402
 
 conf.verb = 0
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netns_util import enter_netns, rss_kib, sh  # noqa: E402
 
 PID = os.getpid()
 # ISNs, ports and offsets are random; TCP_HOSTILE_SEED=N replays a run's choices.

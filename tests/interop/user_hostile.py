@@ -19,36 +19,18 @@ import subprocess
 import sys
 import time
 
-SKIP = 77
 RSS_GROWTH_MAX_KIB = 64 * 1024  # pools are preallocated; growth means an unbounded structure
 
 
-def skip(why):
-    print(f"SKIP: {why}")
-    sys.exit(SKIP)
-
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from netns_util import enter_netns, require_root_tap_scapy, rss_kib, sh, skip  # noqa: E402
 
 if len(sys.argv) != 2:
     print(__doc__)
     sys.exit(2)
 NETRIG = sys.argv[1]
-if os.geteuid() != 0:
-    skip("needs root (network namespace, TAP)")
-if not os.path.exists("/dev/net/tun"):
-    skip("/dev/net/tun missing (no TUN/TAP)")
-for tool in ("ip", "ping"):
-    if subprocess.run(["which", tool], capture_output=True).returncode != 0:
-        skip(f"{tool} missing")
-try:
-    import scapy  # noqa: F401  (imported for real after entering the namespace)
-except ImportError:
-    # Debian's python3-scapy lives in /usr/bin/python3's path; a pyenv python3 lacks it.
-    if sys.executable != "/usr/bin/python3" and os.path.exists("/usr/bin/python3"):
-        os.execv("/usr/bin/python3", ["/usr/bin/python3"] + sys.argv)
-    skip("python3-scapy missing")
+require_root_tap_scapy()
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netns_util import enter_netns, rss_kib, sh  # noqa: E402
 
 PID = os.getpid()
 NS = f"nruh{PID}"
