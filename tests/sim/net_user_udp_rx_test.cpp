@@ -16,6 +16,7 @@
 #include "base/time.hpp"
 #include "net/test_support.hpp"
 #include "net/user_stack.hpp"
+#include "sim_stack_config.hpp"
 #include "runtime/sim_executor.hpp"
 #include "runtime/sleep.hpp"
 #include "runtime/timeout.hpp"
@@ -26,15 +27,8 @@ namespace {
 using namespace std::chrono_literals;
 using runtime::task;
 
-wire::ipv4_cidr cidr(std::string_view text) { return wire::ipv4_cidr::parse(text).value(); }
-
-user_stack_config sim_config(std::string_view address, std::uint64_t seed) {
-    user_stack_config c;
-    c.link = link_type::sim;
-    c.address = cidr(address);
-    c.seed = seed;
-    return c;
-}
+using sim_test::cidr;
+using sim_test::sim_config;
 
 struct flood_params {
     std::size_t payload;  // bytes per datagram (>= 4: a sequence number leads)
