@@ -75,6 +75,13 @@ void add_stack_options(CLI::App& app, stack_options& out) {
     app.add_option("--pcap", out.pcap, "Record every frame of the link to this pcap file")
         ->type_name("FILE")
         ->group("Stack and link");
+    // tcpdump -s: a short snap length records headers only, which costs less per frame.
+    app.add_option("--snaplen", out.snaplen,
+                   "Bytes kept of each recorded frame (like tcpdump -s; default 262144: whole "
+                   "frames)")
+        ->check(CLI::Range(1U, 262144U))
+        ->type_name("BYTES")
+        ->group("Stack and link");
     app.add_option("--impair", out.impair,
                    "Impair the link, e.g. loss=1%,delay=10ms,jitter=2ms,rate=100Mbit")
         ->type_name("LIST")
@@ -93,9 +100,10 @@ void add_stack_options(CLI::App& app, stack_options& out) {
 std::optional<std::string> unsupported_reason(const stack_options& options) {
     if (options.stack == stack_kind::kernel) {
         const bool user_only = options.link || options.ip || options.gateway || options.mtu ||
-                               options.pcap || options.impair || options.xdp;
+                               options.pcap || options.snaplen || options.impair ||
+                               options.xdp;
         if (user_only) {
-            return "--link, --ip, --gateway, --mtu, --pcap and --impair configure netrig's own "
+            return "--link, --ip, --gateway, --mtu, --pcap, --snaplen and --impair configure netrig's own "
                    "stack; add --stack user (the kernel stack uses the host's interfaces)";
         }
         return std::nullopt;
@@ -158,7 +166,11 @@ result<net::user_stack_config, std::string> user_config(const stack_options& opt
     if (options.mtu) {
         config.mtu = static_cast<std::uint16_t>(*options.mtu);
     }
+    if (options.snaplen && !options.pcap) {
+        return unexpected(std::string{"--snaplen needs --pcap FILE"});
+    }
     config.pcap_path = options.pcap;
+    config.pcap_snaplen = options.snaplen;
     config.impairments = options.impair;
     config.seed = options.seed;
     return config;

@@ -52,7 +52,8 @@ TEST(stack_options, flags_parse_into_the_struct) {
 TEST(stack_options, bad_values_are_parse_errors) {
     for (const std::vector<std::string>& args :
          {std::vector<std::string>{"--stack", "bsd"}, {"--mtu", "20"}, {"--link", "wifi:0"},
-          {"--gateway", "10.0.0.300"}, {"--seed", "x"}}) {
+          {"--gateway", "10.0.0.300"}, {"--seed", "x"}, {"--snaplen", "0"},
+          {"--snaplen", "262145"}}) {
         CLI::App app;
         stack_options opts;
         add_stack_options(app, opts);
@@ -69,6 +70,19 @@ TEST(stack_options, contradictions_and_unbuilt_features_are_explained) {
     ASSERT_TRUE(why.has_value());
     EXPECT_NE(why->find("--stack user"), std::string::npos);
     EXPECT_FALSE(unsupported_reason(stack_options{}).has_value());
+}
+
+TEST(stack_options, snaplen_reaches_the_pcap_config_and_needs_pcap) {
+    stack_options opts{.stack = stack_kind::user};
+    opts.snaplen = 96;
+    const auto without_pcap = user_config(opts);
+    ASSERT_FALSE(without_pcap.has_value());
+    EXPECT_NE(without_pcap.error().find("--pcap"), std::string::npos);
+    opts.pcap = "x.pcap";
+    const auto config = user_config(opts);
+    ASSERT_TRUE(config.has_value());
+    EXPECT_EQ(config->pcap_snaplen.value(), 96U);
+    EXPECT_FALSE(user_config(stack_options{.stack = stack_kind::user})->pcap_snaplen.has_value());
 }
 
 TEST(stack_options, user_stack_on_sim_needs_no_further_flags) {

@@ -54,7 +54,8 @@ struct pcap_options {
     /// traffic (the writer's longest nap): 8 MiB is 4 ms of 1514-byte frames at 1.4 Mfps.
     std::size_t ring_bytes = std::size_t{8} << 20U;
     /// Bytes kept per frame (longer frames are cut; the record keeps the original length).
-    std::size_t snap_bytes = 65536;
+    /// tcpdump's default, so that TSO and GRO super-frames (up to 64 KiB) are kept whole.
+    std::size_t snap_bytes = 262144;
     /// Placement of the writer thread.
     pcap_writer_cpus writer_cpus = pcap_writer_cpus::avoid_pinned_cpu;
 };

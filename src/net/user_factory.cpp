@@ -61,6 +61,9 @@ result<void, std::error_code> add_pcap(const user_stack_config& config,
     // on the CPUs other than ours: a writer there slows the peer instead of sparing us
     // (measured with the templated sink: TAP 1472 B pcap/sink 0.73 with avoid_pinned_cpu, 0.96
     // with inherit; docs/PERFORMANCE.md, UDP sink). AF_XDP's and a real NIC's sender is elsewhere.
+    if (config.pcap_snaplen) {
+        options.snap_bytes = *config.pcap_snaplen;
+    }
     options.writer_cpus = config.link == link_type::tap ? link::pcap_writer_cpus::inherit
                                                         : link::pcap_writer_cpus::avoid_pinned_cpu;
     NETRIG_TRY_ASSIGN(parts.sink, link::pcap_sink::open(*config.pcap_path, options));

@@ -59,6 +59,8 @@ struct user_stack_config {
     std::optional<std::uint16_t> mtu;
     /// Record every frame of the link to this pcap file (libpcap, written off the hot path).
     std::optional<std::string> pcap_path;
+    /// Bytes kept of each recorded frame (tcpdump -s); unset: link::pcap_options' default.
+    std::optional<std::uint32_t> pcap_snaplen;
     /// Impair the link, link::parse_impairments syntax ("loss=1%,delay=5ms"). Applies to BOTH
     /// directions of this stack's link: a link::fault wrapper on TAP/XDP, the egress and ingress
     /// impairments of this stack's port on the sim network.

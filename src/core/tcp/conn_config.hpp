@@ -38,6 +38,9 @@ struct conn_config {
     std::size_t recv_buffer_initial = 64 * 1024;
     /// Upper bound of the receive buffer; also fixes our window-scale shift.
     std::size_t recv_buffer_max = 6 * 1024 * 1024;
+    /// Empty send and receive buffers of a connection that moved no data for this long are
+    /// freed (reallocated at the next use), so idle connections cost no buffer memory.
+    duration idle_release_after = std::chrono::seconds{1};
     /// Bound on disjoint out-of-order ranges held for reassembly.
     std::size_t ooo_ranges_max = 32;
     /// Offer RFC 7323 window scaling.

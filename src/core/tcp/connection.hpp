@@ -23,6 +23,7 @@
 #include "core/tcp/congestion/congestion.hpp"
 #include "core/tcp/conn_config.hpp"
 #include "core/tcp/four_tuple.hpp"
+#include "core/tcp/idle_release.hpp"
 #include "core/tcp/options_negotiation.hpp"
 #include "core/tcp/recv_buffer.hpp"
 #include "core/tcp/rtt_estimator.hpp"
@@ -226,6 +227,10 @@ private:
     [[nodiscard]] std::uint32_t pipe() const;
     void arm_rto(instant now);
 
+    // Idle buffer release (connection_idle.cpp).
+    [[nodiscard]] std::optional<instant> idle_deadline() const;
+    void on_idle_timer(instant now);
+
     // Helpers (connection.cpp).
     [[nodiscard]] wire::seq32 send_end() const;  // seq after the last queued data byte
     [[nodiscard]] bool fin_acked() const;
@@ -273,6 +278,7 @@ private:
     // Buffers.
     send_buffer send_;
     recv_buffer recv_;
+    idle_release_state idle_;
 
     // ACK generation.
     bool ack_now_ = false;

@@ -566,6 +566,7 @@ void connection::on_timers(instant now) {
         cc_.on_idle(now, now - last_data_send_, rtt_.rto());
         last_data_send_ = now;
     }
+    on_idle_timer(now);
 }
 
 std::optional<instant> connection::next_deadline() const {
@@ -580,6 +581,7 @@ std::optional<instant> connection::next_deadline() const {
     consider(persist_at_);
     consider(keepalive_at_);
     consider(time_wait_at_);
+    consider(idle_deadline());
     if (progress_since_) {
         consider(*progress_since_ + cfg_.user_timeout);
     }
