@@ -112,16 +112,28 @@ runtime::task<void> tcp_send_loop(test_state& t, stream_state& s) {
     ++t.active_senders;
     unsigned n = 0;
     while (t.sending && !t.send_limit_reached()) {
-        // Whole blocks only (iperf3's Nwrite): a peer's blocking Nread expects them.
-        auto r = co_await s.tcp.write_all(bytes{t.tcp_block.data(), t.tcp_block.size()});
-        if (!r) {
-            s.error = r.error();
+        // Whole blocks (iperf3's Nwrite loops until the block is written), but bytes are
+        // counted as each write takes them, as Nwrite's callers do: a block cut short by the
+        // end of the test was partly sent, and the receiver counts that part.
+        const bytes block{t.tcp_block.data(), t.tcp_block.size()};
+        std::size_t done = 0;
+        while (done < block.size()) {
+            auto r = co_await s.tcp.write_some(block.subspan(done));
+            if (!r) {
+                s.error = r.error();
+                break;
+            }
+            done += *r;
+            if (t.counting) {
+                s.bytes += *r;
+                t.total_sent_bytes += *r;
+            }
+        }
+        if (s.error) {
             break;
         }
         if (t.counting) {
-            s.bytes += t.tcp_block.size();
             ++s.ops;
-            t.total_sent_bytes += t.tcp_block.size();
             ++t.total_sent_blocks;
         }
         if (++n % yield_every == 0) {
