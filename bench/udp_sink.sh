@@ -14,7 +14,8 @@
 #   user-pcap  the same with the stack's --pcap recording
 # over TAP and AF_XDP (native XDP, copy mode, on veth), at 64 B and 1472 B payloads. Each run
 # does every mode back to back (MODES="raw sink pcap" to skip the user stack); medians over
-# RUNS are printed with sink/raw, pcap/sink, user/raw and user-pcap/user. Namespaces are PID-suffixed and deleted on exit; every process is time-bounded.
+# RUNS are printed with sink/raw, pcap/sink, user/raw and user-pcap/user. SNAPLEN=N records
+# N bytes of each frame in the pcap modes (tcpdump -s N; default whole frames). Namespaces are PID-suffixed and deleted on exit; every process is time-bounded.
 set -euo pipefail
 build=$1
 secs=${2:-2}
@@ -89,7 +90,7 @@ one_run() {
 
 pcap_file="$pcap_dir/netrig_udp_sink_bench_$$.pcap"
 declare -A res cpu
-echo "uptime at start: $(uptime)"
+echo "uptime at start: $(uptime); snap length: ${SNAPLEN:-whole frames}"
 for path in $paths; do
     for payload in $payloads; do
         for r in $(seq "$runs"); do

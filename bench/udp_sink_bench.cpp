@@ -31,6 +31,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -160,6 +161,20 @@ void report(const sink_result& r) {
                 r.top_drop.c_str());
 }
 
+// SNAPLEN=N records N bytes per frame (tcpdump -s N, netrig --snaplen N) in the pcap modes.
+std::optional<std::uint32_t> snaplen_from_env() {
+    const char* text = std::getenv("SNAPLEN");
+    if (text == nullptr || *text == '\0') {
+        return std::nullopt;
+    }
+    const unsigned long n = std::strtoul(text, nullptr, 10);
+    if (n == 0 || n > 262144) {
+        std::fprintf(stderr, "SNAPLEN must be 1..262144, got '%s'\n", text);
+        std::exit(2);
+    }
+    return static_cast<std::uint32_t>(n);
+}
+
 template <class Device>
 int sink_on(Device& dev, const std::string& mode, const nc::interface_config& config,
             std::uint16_t port, int seconds, const std::string& pcap_path) {
@@ -171,10 +186,13 @@ int sink_on(Device& dev, const std::string& mode, const nc::interface_config& co
     // for comparison with the default (the other CPUs).
     const char* placement = std::getenv("PCAP_WRITER");
     const bool inherit = placement != nullptr && std::string(placement) == "inherit";
-    auto s = nl::pcap_sink::open(
-        pcap_path, {.realtime_base = nl::realtime_base_now(now_instant()),
-                    .writer_cpus = inherit ? nl::pcap_writer_cpus::inherit
-                                           : nl::pcap_writer_cpus::avoid_pinned_cpu});
+    nl::pcap_options options{.realtime_base = nl::realtime_base_now(now_instant()),
+                             .writer_cpus = inherit ? nl::pcap_writer_cpus::inherit
+                                                    : nl::pcap_writer_cpus::avoid_pinned_cpu};
+    if (const auto snap = snaplen_from_env()) {
+        options.snap_bytes = *snap;
+    }
+    auto s = nl::pcap_sink::open(pcap_path, options);
     if (!s) {
         std::fprintf(stderr, "pcap %s: %s\n", pcap_path.c_str(), s.error().message().c_str());
         return 1;
@@ -231,6 +249,7 @@ int user_mode(const std::string& kind, const std::string& mode, const std::strin
     c.address = {.address = *nw::ipv4_address::parse(ip), .prefix_len = 24};
     if (mode == "user-pcap") {
         c.pcap_path = pcap_path;
+        c.pcap_snaplen = snaplen_from_env();
     }
     netrig::runtime::executor ex;
     auto st = netrig::net::make_user_stack(c);
