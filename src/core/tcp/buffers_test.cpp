@@ -2,10 +2,12 @@
 // core/tcp: send ring and receive reassembly buffers, including split-point reassembly.
 #include <gtest/gtest.h>
 
+#include <deque>
 #include <numeric>
 #include <string>
 #include <vector>
 
+#include "base/rng.hpp"
 #include "core/tcp/recv_buffer.hpp"
 #include "core/tcp/send_buffer.hpp"
 
@@ -141,6 +143,206 @@ TEST(tcp_recv_buffer, ring_wraps_over_many_reads) {
         got.append(out.begin(), out.end());
     }
     EXPECT_EQ(got, all);
+}
+
+// ---------------------------------------------------------- storage: growth and release
+
+TEST(tcp_send_buffer, release_frees_the_storage_and_the_next_write_allocates_the_initial_size) {
+    const buffer_totals t0 = send_buffer::totals();
+    send_buffer b{16, 256};
+    EXPECT_EQ(b.allocated_bytes(), 0U);
+    ASSERT_EQ(b.write(as_bytes(std::string(40, 'x'))), 40U);
+    EXPECT_EQ(b.allocated_bytes(), 64U);  // 16 doubled to fit
+    EXPECT_EQ(send_buffer::totals().allocated_bytes - t0.allocated_bytes, 64U);
+    b.consume(40);
+    b.release();
+    EXPECT_EQ(b.allocated_bytes(), 0U);
+    EXPECT_EQ(b.size(), 0U);
+    EXPECT_EQ(b.free(), 256U);
+    EXPECT_EQ(send_buffer::totals().allocated_bytes, t0.allocated_bytes);
+    EXPECT_EQ(send_buffer::totals().releases - t0.releases, 1U);
+    b.release();  // nothing held: a no-op
+    EXPECT_EQ(send_buffer::totals().releases - t0.releases, 1U);
+    ASSERT_EQ(b.write(as_bytes("abc")), 3U);
+    EXPECT_EQ(b.allocated_bytes(), 16U);  // as at first use, not the 64 it had grown to
+    EXPECT_EQ(joined(b.peek(0, 3)), "abc");
+}
+
+TEST(tcp_send_buffer, moving_transfers_the_storage_and_its_accounting) {
+    const buffer_totals t0 = send_buffer::totals();
+    {
+        send_buffer a{8, 64};
+        ASSERT_EQ(a.write(as_bytes("hello")), 5U);
+        send_buffer b{std::move(a)};
+        EXPECT_EQ(joined(b.peek(0, 5)), "hello");
+        send_buffer c{4, 4};
+        ASSERT_EQ(c.write(as_bytes("abcd")), 4U);
+        c = std::move(b);
+        EXPECT_EQ(joined(c.peek(0, 5)), "hello");
+        EXPECT_EQ(send_buffer::totals().allocated_bytes - t0.allocated_bytes, 8U);
+    }
+    EXPECT_EQ(send_buffer::totals().allocated_bytes, t0.allocated_bytes);
+}
+
+TEST(tcp_send_buffer, matches_a_model_through_growth_wraps_and_releases) {
+    rng r{7};
+    send_buffer b{8, 1000};
+    std::deque<std::uint8_t> model;
+    std::uint8_t next = 0;
+    std::size_t grew_wrapped = 0;
+    for (int op = 0; op < 20000; ++op) {
+        const std::uint64_t what = r.below(10);
+        if (what < 5) {
+            std::vector<std::uint8_t> in(r.below(80));
+            for (auto& c : in) {
+                c = next++;
+            }
+            const std::size_t before_cap = b.allocated_bytes();
+            const std::size_t n = b.write(in);
+            ASSERT_EQ(n, std::min(in.size(), 1000 - model.size()));
+            model.insert(model.end(), in.begin(), in.begin() + static_cast<long>(n));
+            if (b.allocated_bytes() > before_cap && before_cap > 0) {
+                ++grew_wrapped;
+            }
+        } else if (what < 9) {
+            const std::size_t n = r.below(model.size() + 1);
+            b.consume(n);
+            model.erase(model.begin(), model.begin() + static_cast<long>(n));
+        } else if (model.empty()) {
+            b.release();
+            ASSERT_EQ(b.allocated_bytes(), 0U);
+        }
+        ASSERT_EQ(b.size(), model.size());
+        if (!model.empty()) {
+            const std::size_t off = r.below(model.size());
+            const std::size_t len = r.below(model.size() - off + 1);
+            const auto parts = b.peek(off, len);
+            std::vector<std::uint8_t> got(parts[0].begin(), parts[0].end());
+            got.insert(got.end(), parts[1].begin(), parts[1].end());
+            ASSERT_TRUE(std::equal(got.begin(), got.end(),
+                                   model.begin() + static_cast<long>(off)))
+                << op;
+        }
+    }
+    EXPECT_GT(grew_wrapped, 0U);
+}
+
+TEST(tcp_recv_buffer, storage_follows_the_data_not_the_capacity) {
+    const buffer_totals t0 = recv_buffer::totals();
+    recv_buffer r{16, 1024, 4};
+    r.grow(512);  // auto-tuning raises the window; nothing is allocated for it
+    EXPECT_EQ(r.capacity(), 512U);
+    EXPECT_EQ(r.free(), 512U);
+    EXPECT_EQ(r.allocated_bytes(), 0U);
+    EXPECT_EQ(r.insert(0, as_bytes("abc")), 3U);
+    EXPECT_EQ(r.allocated_bytes(), 16U);  // first use: the initial size
+    EXPECT_EQ(r.insert(100, as_bytes("z")), 0U);  // lands at 100: the ring doubles to 128
+    EXPECT_EQ(r.allocated_bytes(), 128U);
+    EXPECT_EQ(r.free(), 509U);  // the window follows the capacity
+    EXPECT_EQ(recv_buffer::totals().allocated_bytes - t0.allocated_bytes, 128U);
+    EXPECT_EQ(recv_buffer::totals().allocations - t0.allocations, 2U);
+    EXPECT_EQ(r.insert(600, as_bytes("q")), 0U);  // beyond the capacity: clipped, no growth
+    EXPECT_EQ(r.allocated_bytes(), 128U);
+}
+
+TEST(tcp_recv_buffer, growth_keeps_wrapped_in_order_and_out_of_order_data) {
+    recv_buffer r{8, 64, 4};
+    r.grow(64);
+    ASSERT_EQ(r.insert(0, as_bytes("abcdef")), 6U);
+    std::array<std::uint8_t, 5> first{};
+    ASSERT_EQ(r.read(first), 5U);                    // read_pos 5: the ring's head is at 5
+    ASSERT_EQ(r.insert(6, as_bytes("ghij")), 4U);    // wraps around the 8-byte ring
+    ASSERT_EQ(r.insert(12, as_bytes("m")), 0U);      // out of order, still inside the ring
+    ASSERT_EQ(r.allocated_bytes(), 8U);
+    ASSERT_EQ(r.insert(30, as_bytes("XY")), 0U);     // far ahead: grows while wrapped
+    EXPECT_EQ(r.allocated_bytes(), 32U);
+    ASSERT_EQ(r.insert(10, as_bytes("kl")), 3U);     // joins "m"
+    std::array<std::uint8_t, 64> out{};
+    ASSERT_EQ(r.read(out), 8U);
+    EXPECT_EQ(std::string(out.begin(), out.begin() + 8), "fghijklm");
+    ASSERT_EQ(r.insert(13, as_bytes(std::string(17, '.'))), 19U);
+    ASSERT_EQ(r.read(out), 19U);
+    EXPECT_EQ(std::string(out.begin(), out.begin() + 19), std::string(17, '.') + "XY");
+}
+
+TEST(tcp_recv_buffer, release_keeps_positions_capacity_and_window) {
+    const buffer_totals t0 = recv_buffer::totals();
+    recv_buffer r{16, 256, 4};
+    r.grow(128);
+    ASSERT_EQ(r.insert(0, as_bytes(std::string(50, 'a'))), 50U);
+    std::array<std::uint8_t, 64> out{};
+    ASSERT_EQ(r.read(out), 50U);
+    ASSERT_GT(r.allocated_bytes(), 0U);
+    const std::size_t free_before = r.free();
+    r.release();
+    EXPECT_EQ(r.allocated_bytes(), 0U);
+    EXPECT_EQ(r.read_pos(), 50U);
+    EXPECT_EQ(r.ready_end(), 50U);
+    EXPECT_EQ(r.capacity(), 128U);
+    EXPECT_EQ(r.free(), free_before);
+    EXPECT_EQ(recv_buffer::totals().allocated_bytes, t0.allocated_bytes);
+    EXPECT_EQ(recv_buffer::totals().releases - t0.releases, 1U);
+    // Data after the release: out of order first, then the gap; positions carry on.
+    ASSERT_EQ(r.insert(60, as_bytes("klm")), 0U);
+    EXPECT_EQ(r.allocated_bytes(), 16U);
+    ASSERT_EQ(r.insert(50, as_bytes("abcdefghij")), 13U);
+    ASSERT_EQ(r.read(out), 13U);
+    EXPECT_EQ(std::string(out.begin(), out.begin() + 13), "abcdefghijklm");
+}
+
+TEST(tcp_recv_buffer, matches_a_model_with_random_segments_growth_and_releases) {
+    const buffer_totals t0 = recv_buffer::totals();
+    {
+        rng rnd{11};
+        recv_buffer r{32, 4096, 8};
+        std::vector<std::uint8_t> stream(200'000);
+        for (auto& c : stream) {
+            c = static_cast<std::uint8_t>(rnd());
+        }
+        std::vector<std::uint8_t> got;
+        std::size_t releases = 0;
+        while (got.size() < stream.size()) {
+            const std::uint64_t what = rnd.below(20);
+            if (what == 0) {
+                r.grow(r.capacity() * 2);
+            } else if (what < 14) {
+                // A segment somewhere in (or a little past) the window, maybe overlapping.
+                const std::uint64_t pos =
+                    r.read_pos() + rnd.below(r.capacity() + r.capacity() / 4 + 1);
+                if (pos < stream.size()) {
+                    const std::size_t len = std::min<std::size_t>(
+                        1 + rnd.below(300), stream.size() - static_cast<std::size_t>(pos));
+                    (void)r.insert(pos, bytes{stream}.subspan(static_cast<std::size_t>(pos), len));
+                }
+            } else if (what < 19) {
+                std::vector<std::uint8_t> out(rnd.below(500));
+                const std::size_t n = r.read(out);
+                got.insert(got.end(), out.begin(), out.begin() + static_cast<long>(n));
+            } else {
+                // Fill every hole, read everything, and give the storage back.
+                const std::uint64_t to = r.out_of_order().empty()
+                                             ? r.ready_end()
+                                             : r.out_of_order().back().end;
+                const auto from = static_cast<std::size_t>(r.ready_end());
+                (void)r.insert(from, bytes{stream}.subspan(from, static_cast<std::size_t>(to) - from));
+                std::vector<std::uint8_t> out(r.readable());
+                ASSERT_EQ(r.read(out), out.size());
+                got.insert(got.end(), out.begin(), out.end());
+                ASSERT_TRUE(r.out_of_order().empty());
+                r.release();
+                ASSERT_EQ(r.allocated_bytes(), 0U);
+                ++releases;
+            }
+            ASSERT_LE(r.allocated_bytes(), r.capacity());
+            for (const stream_range& range : r.out_of_order()) {
+                ASSERT_GT(range.begin, r.ready_end());
+                ASSERT_LE(range.end, r.read_pos() + r.capacity());
+            }
+        }
+        EXPECT_TRUE(got == stream);
+        EXPECT_GT(releases, 0U);
+    }
+    EXPECT_EQ(recv_buffer::totals().allocated_bytes, t0.allocated_bytes);
 }
 
 }  // namespace

@@ -35,6 +35,7 @@ connection::connection(instant now, const conn_config& cfg, const open_params& p
       last_data_send_(now) {
     NETRIG_ASSERT(cfg.mss >= 64);
     NETRIG_ASSERT(cfg.challenge_acks_per_second > 0);
+    idle_.last_activity = now;
 }
 
 connection connection::open_active(instant now, const conn_config& cfg, const open_params& params) {
@@ -163,6 +164,7 @@ result<std::size_t, std::error_code> connection::send(bytes data) {
         return unexpected(make_error_code(tcp_errc::closing));
     }
     const std::size_t n = send_.write(data);
+    idle_.bytes_written += n;  // data moved: the idle buffer release waits again
     if (n == 0 && !data.empty()) {
         return unexpected(make_error_code(errc::would_block));
     }
