@@ -69,6 +69,29 @@ TEST(checksum, fast_kernel_matches_reference_on_random_data) {
     EXPECT_EQ(ones_sum(ones), reference_sum(ones));
 }
 
+// Every length a frame can have on a 9000-byte MTU, at even and odd start addresses (the
+// kernel loads unaligned 8-byte words), on random data and on all-0xff data, where every
+// 64-bit add carries and the end-around folding is exercised at its limit.
+TEST(checksum, every_length_to_9000_at_odd_offsets_matches_reference) {
+    rng r{9000};
+    std::vector<std::uint8_t> random_buf(9000 + 8);
+    for (auto& b : random_buf) {
+        b = static_cast<std::uint8_t>(r());
+    }
+    const std::vector<std::uint8_t> ones(9000 + 8, 0xff);
+    for (std::size_t len = 0; len <= 9000; ++len) {
+        const std::size_t off = len % 8;  // all eight alignments, spread over the lengths
+        const bytes chunk{random_buf.data() + off, len};
+        ASSERT_EQ(ones_sum(chunk), reference_sum(chunk)) << "off " << off << " len " << len;
+        const bytes ff{ones.data() + 1 + (len % 3), len};
+        ASSERT_EQ(ones_sum(ff), reference_sum(ff)) << "all-0xff len " << len;
+    }
+    // All-0xff sums to 0xffff (even length) or 0xff00 plus carries (odd length): the
+    // one's-complement "negative zero" must come out as such, not as 0.
+    EXPECT_EQ(ones_sum(bytes{ones.data(), 1500}), 0xffff);
+    EXPECT_EQ(ones_sum(bytes{ones.data() + 1, 1501}), reference_sum(bytes{ones.data(), 1501}));
+}
+
 TEST(checksum, combine_at_any_split_equals_whole) {
     rng r{7};
     std::vector<std::uint8_t> buf(301);
