@@ -34,16 +34,39 @@ void pmtu_cache::update(instant now, wire::ipv4_address destination, std::uint16
             victim = &e;
         }
     }
+    if (!victim->in_use) {
+        ++in_use_;
+    }
     *victim = entry{.destination = destination, .mtu = mtu, .expires = now + lifetime_,
                     .in_use = true};
 }
 
+const pmtu_cache::entry* pmtu_cache::find(instant now, wire::ipv4_address destination) const {
+    const auto live_match = [&](const entry& e) {
+        return e.in_use && e.expires > now && e.destination == destination;
+    };
+    // Live entries never share a destination (update() refreshes the live one), so the entry
+    // at last_hit_ is the answer whenever it matches.
+    if (live_match(entries_[last_hit_])) {
+        return &entries_[last_hit_];
+    }
+    for (std::size_t i = 0; i < entries_.size(); ++i) {
+        if (live_match(entries_[i])) {
+            last_hit_ = i;
+            return &entries_[i];
+        }
+    }
+    return nullptr;
+}
+
 std::optional<std::uint16_t> pmtu_cache::lookup(instant now,
                                                  wire::ipv4_address destination) const {
-    for (const auto& e : entries_) {
-        if (e.in_use && e.expires > now && e.destination == destination) {
-            return e.mtu;
-        }
+    // Per segment sent: with no learnt PMTU at all (the usual case) this is all the work.
+    if (in_use_ == 0) {
+        return std::nullopt;
+    }
+    if (const entry* e = find(now, destination)) {
+        return e->mtu;
     }
     return std::nullopt;
 }
@@ -52,6 +75,7 @@ void pmtu_cache::expire(instant now) {
     for (auto& e : entries_) {
         if (e.in_use && e.expires <= now) {
             e.in_use = false;
+            --in_use_;
         }
     }
 }
@@ -64,11 +88,6 @@ std::optional<instant> pmtu_cache::next_deadline() const {
         }
     }
     return d;
-}
-
-std::size_t pmtu_cache::size() const {
-    return static_cast<std::size_t>(
-        std::count_if(entries_.begin(), entries_.end(), [](const entry& e) { return e.in_use; }));
 }
 
 }  // namespace netrig::core

@@ -14,6 +14,9 @@
 namespace netrig::core {
 
 /// A fixed-capacity table destination -> PMTU. When full, the entry closest to expiry goes.
+/// lookup() runs for every segment sent, so it is O(1) in the two common cases: no entry at all
+/// (no ICMP "fragmentation needed" ever arrived), and the same destination as the previous
+/// lookup (a bulk flow); otherwise it scans the table.
 class pmtu_cache {
 public:
     /// Preconditions: capacity > 0.
@@ -33,8 +36,8 @@ public:
     /// The earliest expiry, if any entry is live.
     [[nodiscard]] std::optional<instant> next_deadline() const;
 
-    /// Entries in use.
-    [[nodiscard]] std::size_t size() const;
+    /// Entries in use (live or expired but not yet removed by expire()).
+    [[nodiscard]] std::size_t size() const { return in_use_; }
 
 private:
     struct entry {
@@ -43,8 +46,14 @@ private:
         instant expires{};
         bool in_use = false;
     };
+    [[nodiscard]] const entry* find(instant now, wire::ipv4_address destination) const;
+
     std::vector<entry> entries_;
     duration lifetime_;
+    std::size_t in_use_ = 0;  // entries with in_use set: 0 makes lookup() a single compare
+    // Index of the entry the last successful lookup found: checked first, and only trusted
+    // after the full match test, so no update path has to invalidate it.
+    mutable std::size_t last_hit_ = 0;
 };
 
 }  // namespace netrig::core
