@@ -62,6 +62,38 @@ TEST(hash_index, random_churn_matches_reference_map) {
     EXPECT_EQ(idx.size(), ref.size());
 }
 
+// The last-hit hint must never answer for a key whose slot was emptied or refilled by erase's
+// backward shift or a later insert: a small table with long probe chains, finds interleaved
+// with churn, every answer checked against the reference.
+TEST(hash_index, last_hit_hint_survives_churn_and_shifts) {
+    constexpr std::size_t max = 12;  // 16 slots: chains and shifts are frequent
+    hash_index<four_tuple> idx{max, siphash_key{5, 6}};
+    std::map<std::uint32_t, std::uint32_t> ref;
+    rng r{9};
+    for (int step = 0; step < 100'000; ++step) {
+        const auto n = static_cast<std::uint32_t>(r.below(24));
+        const auto op = r.below(4);
+        if (op == 0) {
+            const auto id = static_cast<std::uint32_t>(step);
+            if (idx.insert(tuple_for(n), id)) {
+                ref[n] = id;
+            }
+        } else if (op == 1) {
+            const auto got = idx.erase(tuple_for(n));
+            ASSERT_EQ(got.has_value(), ref.erase(n) == 1) << "step " << step;
+        }
+        // Repeat finds of one key (the hint path) and of another (the probe path).
+        for (const std::uint32_t k : {n, n, static_cast<std::uint32_t>(r.below(24)), n}) {
+            const auto it = ref.find(k);
+            const auto got = idx.find(tuple_for(k));
+            ASSERT_EQ(got.has_value(), it != ref.end()) << "step " << step << " key " << k;
+            if (got) {
+                ASSERT_EQ(*got, it->second) << "step " << step << " key " << k;
+            }
+        }
+    }
+}
+
 TEST(hash_index, compact_for_ten_thousand_connections) {
     hash_index<four_tuple> idx{10'000, siphash_key{}};
     // 16-byte slots, 16384 of them: 256 KiB for 10k connections.
