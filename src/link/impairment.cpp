@@ -17,7 +17,13 @@ bool impairment_config::is_none() const {
 }
 
 impairment_engine::impairment_engine(const impairment_config& config, std::uint64_t seed)
-    : config_(config), rng_(seed) {}
+    : config_(config), passthrough_(only_mtu_limit(config)), rng_(seed) {}
+
+bool impairment_engine::only_mtu_limit(const impairment_config& config) {
+    impairment_config c = config;
+    c.max_frame_bytes = 0;
+    return c.is_none();
+}
 
 bool impairment_engine::lost_to_burst() {
     const gilbert_elliott& ge = config_.burst;
@@ -74,6 +80,12 @@ verdict impairment_engine::decide(instant now, std::size_t len) {
     verdict out;
     if (config_.max_frame_bytes != 0 && len > config_.max_frame_bytes) {
         out.dropped = drop_reason::oversize;
+        return out;
+    }
+    if (passthrough_) {
+        // What the steps below yield with every impairment off, without their branches.
+        out.copies[0] = delivery{.arrival = now, .flip_bit = std::nullopt};
+        out.count = 1;
         return out;
     }
     if (config_.loss > 0.0 && rng_.chance(config_.loss)) {

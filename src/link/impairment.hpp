@@ -80,7 +80,10 @@ public:
     /// The configuration in use.
     [[nodiscard]] const impairment_config& config() const { return config_; }
     /// Replaces the configuration; rng and queue state carry over.
-    void reconfigure(const impairment_config& config) { config_ = config; }
+    void reconfigure(const impairment_config& config) {
+        config_ = config;
+        passthrough_ = only_mtu_limit(config);
+    }
     /// Whether the Gilbert-Elliott model is in its bad state (for tests).
     [[nodiscard]] bool in_bad_state() const { return bad_state_; }
 
@@ -88,8 +91,13 @@ private:
     [[nodiscard]] bool lost_to_burst();
     [[nodiscard]] std::optional<instant> pass_rate_limit(instant now, std::size_t len);
     [[nodiscard]] delivery make_copy(instant depart, std::size_t len);
+    [[nodiscard]] static bool only_mtu_limit(const impairment_config& config);
 
     impairment_config config_;
+    // No impairment but the MTU limit (the sim's default): decide() then consumes no
+    // randomness and touches no state, so it can skip the per-frame steps and give the same
+    // verdict (one copy, arriving at now) without running them.
+    bool passthrough_ = false;
     rng rng_;
     bool bad_state_ = false;
     instant link_free_at_{};  // when the rate-limited link finishes its backlog

@@ -253,3 +253,59 @@ TEST(impairment_parse, errors_in_plain_words) {
 }
 
 }  // namespace
+
+namespace {
+
+// The no-impairment fast path consumes no randomness and leaves the rate-limit state alone:
+// an engine that passes through a phase with only an MTU limit continues with exactly the
+// verdicts of one that never had that phase (as the full per-frame steps would give).
+TEST(impairment, passthrough_phase_leaves_rng_and_queue_state_untouched) {
+    const impairment_config impaired{.loss = 0.05,
+                                     .duplicate = 0.05,
+                                     .reorder = 0.1,
+                                     .reorder_delay = 2ms,
+                                     .delay = 1ms,
+                                     .jitter = 300us,
+                                     .corrupt = 0.05,
+                                     .rate_bits_per_second = 50'000'000,
+                                     .queue_bytes = 20000};
+    impairment_engine with_pause(impaired, 77);
+    impairment_engine without(impaired, 77);
+    const auto same = [](const netrig::link::verdict& a, const netrig::link::verdict& b) {
+        if (a.dropped != b.dropped || a.count != b.count) {
+            return false;
+        }
+        for (int c = 0; c < a.count; ++c) {
+            if (a.copies[c].arrival != b.copies[c].arrival ||
+                a.copies[c].flip_bit != b.copies[c].flip_bit) {
+                return false;
+            }
+        }
+        return true;
+    };
+    for (int i = 0; i < 2000; ++i) {
+        const instant now{std::chrono::microseconds(i * 40)};
+        ASSERT_TRUE(same(with_pause.decide(now, 600), without.decide(now, 600))) << i;
+    }
+    with_pause.reconfigure({.max_frame_bytes = 1514});
+    for (int i = 0; i < 2000; ++i) {
+        const instant now{std::chrono::milliseconds(100) + std::chrono::microseconds(i)};
+        const auto v = with_pause.decide(now, 1514 + static_cast<std::size_t>(i % 2));
+        if (i % 2 == 0) {
+            ASSERT_FALSE(v.dropped);
+            ASSERT_EQ(v.count, 1);
+            EXPECT_EQ(v.copies[0].arrival, now);
+            EXPECT_FALSE(v.copies[0].flip_bit);
+        } else {
+            ASSERT_EQ(v.dropped, drop_reason::oversize);
+            ASSERT_EQ(v.count, 0);
+        }
+    }
+    with_pause.reconfigure(impaired);
+    for (int i = 0; i < 2000; ++i) {
+        const instant now{std::chrono::milliseconds(200) + std::chrono::microseconds(i * 40)};
+        ASSERT_TRUE(same(with_pause.decide(now, 600), without.decide(now, 600))) << i;
+    }
+}
+
+}  // namespace

@@ -47,27 +47,54 @@ std::optional<sim_port::rx_token_type> sim_port::receive(instant now) {
 mut_bytes sim_port::tx_buffer(std::size_t len) {
     NETRIG_ASSERT(len > 0);
     NETRIG_ASSERT(len <= net_->tx_scratch_.size());
+    NETRIG_ASSERT(!tx_slot_);  // one consume() at a time
+    // The frame is written straight into a pool slot, which send() hands on to the receiving
+    // port's queue when nothing needs a second copy (the common unicast case): one copy per
+    // frame fewer. Frames that do not fit a slot (oversize: the MTU check drops them) or find
+    // the pool empty are written to the scratch buffer and copied as before.
+    if (len <= pool_->frame_bytes()) {
+        tx_slot_ = pool_->acquire();
+        if (tx_slot_) {
+            return pool_->buffer(*tx_slot_).first(len);
+        }
+    }
     return mut_bytes{net_->tx_scratch_}.first(len);
 }
 
 void sim_port::send(instant now, std::size_t len) {
     ++stats_.tx_frames;
     stats_.tx_bytes += len;
-    // Copy out of the tx scratch: forward() may be re-entered by nothing, but egress copies
-    // must survive the corrupt flip of a sibling copy.
-    const bytes frame = bytes{net_->tx_scratch_}.first(len);
+    std::optional<frame_slot> donor = std::exchange(tx_slot_, std::nullopt);
+    bytes frame = donor ? pool_->view(*donor, len) : bytes{net_->tx_scratch_}.first(len);
     const verdict v = egress_.decide(now, len);
     if (v.dropped) {
         stats_.drop(*v.dropped);
+        if (donor) {
+            pool_->release(*donor);
+        }
         return;
     }
+    if (donor && (v.count != 1 || v.copies[0].flip_bit)) {
+        // Several or corrupted copies: take the copying path, with the slot back in the pool
+        // before any copy is made (so the pool sees what it saw before the zero-copy path).
+        net_->give_up_donor(frame, donor);
+    }
     for (std::size_t i = 0; i < v.count; ++i) {
+        if (!v.copies[i].flip_bit) {
+            // forward() only copies out of frame (or takes the donor holding it), so an
+            // unmodified copy needs no private buffer.
+            net_->forward(index_, v.copies[i].arrival, frame, donor);
+            continue;
+        }
+        // A corrupted copy gets its own buffer: its flipped bit must not reach a sibling.
         mut_bytes copy = mut_bytes{net_->egress_scratch_}.first(len);
         std::memcpy(copy.data(), frame.data(), len);
-        if (v.copies[i].flip_bit) {
-            flip_bit(copy, *v.copies[i].flip_bit);
-        }
-        net_->forward(index_, v.copies[i].arrival, copy);
+        flip_bit(copy, *v.copies[i].flip_bit);
+        std::optional<frame_slot> none;
+        net_->forward(index_, v.copies[i].arrival, copy, none);
+    }
+    if (donor) {
+        pool_->release(*donor);  // not delivered (no port, or back to the sender)
     }
 }
 
@@ -130,7 +157,7 @@ std::optional<instant> sim_network::next_deadline() const {
     return earliest;
 }
 
-void sim_network::learn(const mac& address, std::size_t port) {
+void sim_network::learn(mac_key address, std::size_t port) {
     for (mac_entry& e : mac_table_) {
         if (e.address == address) {
             e.port = port;
@@ -146,7 +173,7 @@ void sim_network::learn(const mac& address, std::size_t port) {
     mac_next_victim_ = (mac_next_victim_ + 1) % mac_table_.size();
 }
 
-std::optional<std::size_t> sim_network::lookup(const mac& address) const {
+std::optional<std::size_t> sim_network::lookup(mac_key address) const {
     for (const mac_entry& e : mac_table_) {
         if (e.address == address) {
             return e.port;
@@ -155,44 +182,66 @@ std::optional<std::size_t> sim_network::lookup(const mac& address) const {
     return std::nullopt;
 }
 
-void sim_network::forward(std::size_t from, instant now, bytes frame) {
+void sim_network::give_up_donor(bytes& frame, std::optional<frame_slot>& donor) {
+    mut_bytes copy = mut_bytes{tx_scratch_}.first(frame.size());
+    std::memcpy(copy.data(), frame.data(), frame.size());
+    pool_.release(*donor);
+    donor.reset();
+    frame = copy;
+}
+
+void sim_network::forward(std::size_t from, instant now, bytes frame,
+                          std::optional<frame_slot>& donor) {
     if (frame.size() < 2 * 6) {
         // Too short to carry two MACs: flood it (a hub would), nothing to learn.
-        for (std::size_t i = 0; i < ports_.size(); ++i) {
-            if (i != from) {
-                deliver(i, now, frame);
-            }
-        }
+        flood(from, now, frame, donor);
         return;
     }
-    mac destination{};
-    mac source{};
-    std::memcpy(destination.data(), frame.data(), 6);
-    std::memcpy(source.data(), frame.data() + 6, 6);
+    mac_key destination = 0;
+    mac_key source = 0;
+    std::memcpy(&destination, frame.data(), 6);
+    std::memcpy(&source, frame.data() + 6, 6);
     // IEEE 802.3 §3.2.3: the I/G bit (LSB of the first octet) marks group addresses, which a
     // switch floods; a unicast source is learned.
-    if ((source[0] & 1U) == 0) {
+    if ((frame[6] & 1U) == 0) {
         learn(source, from);
     }
-    const bool group = (destination[0] & 1U) != 0;
+    const bool group = (frame[0] & 1U) != 0;
     const std::optional<std::size_t> to = group ? std::nullopt : lookup(destination);
     if (to) {
         if (*to == from) {
             ports_[from]->stats_.drop(drop_reason::no_port);
             return;
         }
-        deliver(*to, now, frame);
+        deliver(*to, now, frame, donor);
         return;
+    }
+    flood(from, now, frame, donor);
+}
+
+void sim_network::flood(std::size_t from, instant now, bytes frame,
+                        std::optional<frame_slot>& donor) {
+    if (donor && ports_.size() > 2) {
+        // Several receivers copy the frame, and one receiver's ingress bit flip must not reach
+        // the others: no zero-copy here.
+        give_up_donor(frame, donor);
     }
     for (std::size_t i = 0; i < ports_.size(); ++i) {
         if (i != from) {
-            deliver(i, now, frame);
+            deliver(i, now, frame, donor);
         }
     }
 }
 
-void sim_network::deliver(std::size_t to, instant at, bytes frame) {
+void sim_network::deliver(std::size_t to, instant at, bytes frame,
+                          std::optional<frame_slot>& donor) {
     sim_port& p = *ports_[to];
+    if (donor) {
+        // The one receiver keeps the slot the sender wrote (impair_and_queue takes it).
+        (void)impair_and_queue(p.ingress_, p.inbox_, at, frame, p.stats_, *donor);
+        donor.reset();
+        return;
+    }
     (void)impair_and_queue(p.ingress_, p.inbox_, at, frame, p.stats_);
 }
 

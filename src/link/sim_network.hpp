@@ -113,6 +113,7 @@ private:
     impairment_engine ingress_;
     delay_line inbox_;
     link::stats stats_;
+    std::optional<frame_slot> tx_slot_;  // the pool slot consume() is writing, if any
 };
 
 /// The network: ports, the switch and the shared frame pool.
@@ -139,15 +140,24 @@ public:
 
 private:
     friend class sim_port;
-    using mac = std::array<std::uint8_t, 6>;
+    // A MAC address as an integer (its 6 bytes in memory order, zero-extended): one compare
+    // per table entry instead of a memcmp call, as this runs twice per frame.
+    using mac_key = std::uint64_t;
     struct mac_entry {
-        mac address;
+        mac_key address;
         std::size_t port;
     };
-    void forward(std::size_t from, instant now, bytes frame);
-    void deliver(std::size_t to, instant at, bytes frame);
-    void learn(const mac& address, std::size_t port);
-    [[nodiscard]] std::optional<std::size_t> lookup(const mac& address) const;
+    // donor: the pool slot holding frame (written in place by consume()), or empty. A single
+    // receiver takes it instead of copying the frame (donor is then reset); the caller releases
+    // it if nobody took it.
+    void forward(std::size_t from, instant now, bytes frame, std::optional<frame_slot>& donor);
+    void flood(std::size_t from, instant now, bytes frame, std::optional<frame_slot>& donor);
+    void deliver(std::size_t to, instant at, bytes frame, std::optional<frame_slot>& donor);
+    // Copies frame out of the donor into tx_scratch_, returns the donor to the pool and points
+    // frame at the copy.
+    void give_up_donor(bytes& frame, std::optional<frame_slot>& donor);
+    void learn(mac_key address, std::size_t port);
+    [[nodiscard]] std::optional<std::size_t> lookup(mac_key address) const;
 
     sim_config config_;
     frame_pool pool_;

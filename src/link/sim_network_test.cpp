@@ -8,13 +8,21 @@
 #include <array>
 #include <chrono>
 #include <cstring>
+#include <queue>
+#include <tuple>
 #include <vector>
+
+#include "base/rng.hpp"
 
 using namespace std::chrono_literals;
 using netrig::bytes;
 using netrig::instant;
 using netrig::mut_bytes;
+using netrig::link::delay_line;
+using netrig::link::delayed_frame;
 using netrig::link::drop_reason;
+using netrig::link::frame_pool;
+using netrig::link::frame_slot;
 using netrig::link::impairment_config;
 using netrig::link::link_device;
 using netrig::link::sim_config;
@@ -204,6 +212,141 @@ TEST(sim_network, same_seed_same_trace) {
     EXPECT_GT(a.size(), 3000U);
     EXPECT_EQ(a, run(1234));
     EXPECT_NE(a, run(1235));
+}
+
+// A golden digest of run(1234), taken from the code before the FIFO delay line, the
+// passthrough engine and the copy-free egress (commit 07b458d): the sim's event order and
+// bytes must not change.
+TEST(sim_network, trace_unchanged_by_fast_paths) {
+    std::uint64_t digest = 1469598103934665603ULL;
+    for (const std::int64_t v : run(1234)) {
+        digest = (digest ^ static_cast<std::uint64_t>(v)) * 1099511628211ULL;
+    }
+    EXPECT_EQ(digest, 15298823228382492616ULL);
+}
+
+// Duplicated frames with egress corruption: each corrupted copy has exactly one flipped bit and
+// never leaks it into its sibling (the unflipped copy is forwarded without a private buffer).
+TEST(sim_network, egress_duplicate_with_corruption_keeps_copies_apart) {
+    sim_network net({.ports = 2, .seed = 5});
+    net.impair(0, sim_direction::egress, {.duplicate = 1.0, .corrupt = 0.5});
+    int clean = 0;
+    int flipped_one = 0;
+    for (int i = 0; i < 200; ++i) {
+        send(net.port(0), instant{}, broadcast, mac_a, 0x33, 200);
+        int copies = 0;
+        while (auto rx = net.port(1).receive(instant{})) {
+            ++copies;
+            int flipped = 0;
+            for (std::size_t j = 0; j < 200; ++j) {
+                const std::uint8_t expected = j < 6 ? 0xff : j < 12 ? mac_a[j - 6] : 0x33;
+                flipped += __builtin_popcount(static_cast<unsigned>(rx->frame()[j] ^ expected));
+            }
+            ASSERT_LE(flipped, 1);
+            (flipped == 0 ? clean : flipped_one) += 1;
+        }
+        ASSERT_LE(copies, 2);
+    }
+    // Corruption may hit the MAC bytes (then the copy can be dropped or flooded as unknown), so
+    // only check that both outcomes occur often.
+    EXPECT_GT(clean, 100);
+    EXPECT_GT(flipped_one, 100);
+    EXPECT_EQ(net.pool_available(), net.config().pool_frames);
+}
+
+// The FIFO + heap delay line pops exactly what a single (arrival, push order) heap pops.
+TEST(delay_line, same_order_as_one_heap_for_any_arrivals) {
+    for (const double out_of_order : {0.0, 0.05, 0.5}) {
+        frame_pool pool(64, 16);
+        delay_line line(pool, 48);
+        using key = std::tuple<std::int64_t, std::uint64_t, frame_slot>;  // arrival, order, slot
+        std::priority_queue<key, std::vector<key>, std::greater<>> ref;
+        netrig::rng r{static_cast<std::uint64_t>(out_of_order * 100) + 1};
+        std::int64_t clock = 0;
+        std::int64_t last_arrival = 0;
+        std::uint64_t order = 0;
+        for (int step = 0; step < 50000; ++step) {
+            clock += static_cast<std::int64_t>(r.below(3));
+            if (r.chance(0.55)) {
+                auto slot = pool.acquire();
+                if (!slot) {
+                    continue;
+                }
+                // Mostly non-decreasing arrivals (a FIFO link), some earlier ones.
+                std::int64_t arrival = std::max(clock, last_arrival) +
+                                       static_cast<std::int64_t>(r.below(2));
+                if (r.chance(out_of_order)) {
+                    arrival = clock + static_cast<std::int64_t>(r.below(5));
+                }
+                last_arrival = std::max(last_arrival, arrival);
+                const bool full = line.size() >= 48;
+                ASSERT_EQ(line.push(instant{netrig::duration{arrival}}, *slot, 16), !full);
+                if (!full) {
+                    ref.emplace(arrival, order++, *slot);
+                } else {
+                    ++order;
+                }
+            } else {
+                const auto got = line.pop_due(instant{netrig::duration{clock}});
+                const bool due = !ref.empty() && std::get<0>(ref.top()) <= clock;
+                ASSERT_EQ(got.has_value(), due) << step;
+                if (got) {
+                    ASSERT_EQ(got->arrival.since_zero().count(), std::get<0>(ref.top())) << step;
+                    ASSERT_EQ(got->slot, std::get<2>(ref.top())) << step;
+                    ref.pop();
+                    pool.release(got->slot);
+                }
+            }
+            ASSERT_EQ(line.size(), ref.size());
+            const auto next = line.next_arrival();
+            ASSERT_EQ(next.has_value(), !ref.empty());
+            if (next) {
+                ASSERT_EQ(next->since_zero().count(), std::get<0>(ref.top()));
+            }
+            if (out_of_order == 0.0) {
+                ASSERT_EQ(line.heap_size(), 0U) << "in-order arrivals must not use the heap";
+            }
+        }
+    }
+}
+
+// Moving a line hands its frames over once: the pool gets every slot back exactly once.
+TEST(delay_line, move_transfers_slots_and_destructors_release_them) {
+    frame_pool pool(8, 16);
+    {
+        delay_line a(pool, 8);
+        for (int i = 0; i < 5; ++i) {
+            auto slot = pool.acquire();
+            ASSERT_TRUE(slot);
+            ASSERT_TRUE(a.push(instant{netrig::duration{5 - i}}, *slot, 16));  // 3 in the heap
+        }
+        EXPECT_EQ(pool.available(), 3U);
+        delay_line b(std::move(a));
+        EXPECT_EQ(b.size(), 5U);
+        const auto first = b.pop_due(instant{netrig::duration{100}});
+        ASSERT_TRUE(first);
+        EXPECT_EQ(first->arrival, instant{netrig::duration{1}});
+        pool.release(first->slot);
+    }
+    EXPECT_EQ(pool.available(), 8U);
+}
+
+// The slab is not zero-filled, so a frame must read back exactly the bytes written into it.
+TEST(frame_pool, buffers_are_disjoint_and_read_back_what_was_written) {
+    frame_pool pool(32, 100);
+    std::vector<frame_slot> slots;
+    while (auto s = pool.acquire()) {
+        const auto buf = pool.buffer(*s);
+        std::fill(buf.begin(), buf.end(), static_cast<std::uint8_t>(*s + 1));
+        slots.push_back(*s);
+    }
+    ASSERT_EQ(slots.size(), 32U);
+    for (const frame_slot s : slots) {
+        const bytes v = pool.view(s, 100);
+        EXPECT_TRUE(std::all_of(v.begin(), v.end(), [&](std::uint8_t b) { return b == s + 1; }));
+        pool.release(s);
+    }
+    EXPECT_EQ(pool.available(), 32U);
 }
 
 }  // namespace
