@@ -4,22 +4,26 @@
 # in the same run under the same conditions. Root.
 #
 #   bench/tcp_tap.sh NETRIG [SECONDS] [RUNS]        e.g. bench/tcp_tap.sh build-D/netrig 5 3
-#   env: CC (default cubic), MTU (default 1500: L3 MTU of the TAP, the veth and the user stack)
+#   env: CC (default cubic), MTU (default 1500: L3 MTU of the TAP, the veth and the user stack),
+#        OFFLOAD (on | off | both, default both: which netrig TAP cases run, see below)
 #
 # Cases, each RUNS times, round-robin so slow drifts of the machine hit all of them:
-#   veth     iperf3 3.12 client (ns A) -> iperf3 3.12 server (ns B) over a veth pair
-#   veth-R   the same with -R (the server in B sends)
-#   tap      iperf3 3.12 client in ns T -> `netrig iperf3 -s --stack user --link tap:DEV` (netrig
-#            receives); the kernel end owns 10.79.N.1 on the TAP, netrig is 10.79.N.2
-#   tap-R    the same with -R (netrig sends)
+#   veth       iperf3 3.12 client (ns A) -> iperf3 3.12 server (ns B) over a veth pair
+#   veth-R     the same with -R (the server in B sends)
+#   tap        iperf3 3.12 client in ns T -> `netrig iperf3 -s --stack user --link tap:DEV
+#              --offload on` (netrig receives); the kernel end owns 10.80.N.1 on the TAP,
+#              netrig is 10.80.N.2
+#   tap-R      the same with -R (netrig sends)
+#   tapoff     as tap with --offload off; tapoff-R as tap-R with --offload off
 # Servers are pinned to CPU 1 and clients to CPU 0 (taskset); cc is CC on both ends (iperf3 -C;
 # the server side of -R uses the cc the client asks for). Reported: receiver Gbit/s (iperf3
 # JSON end.sum_received), retransmits, the medians and the ratios tap/veth.
-# Offloads: the veth pair keeps its defaults (TSO/GSO/GRO, checksum offload on). The TAP is
-# opened by the user stack WITHOUT IFF_VNET_HDR, so no offload is possible on it: every frame
-# is at most MTU + 14 bytes and carries a full checksum in both directions (netrig has no
-# switch for TAP offloads yet, and its TCP does not emit TSO segments). The script prints the
-# TAP's `ethtool -k` view so the run records what was in effect.
+# Offloads: the veth pair keeps its defaults (TSO/GSO/GRO, checksum offload on). With
+# --offload on the user stack opens the TAP with IFF_VNET_HDR and TUN_F_CSUM|TUN_F_TSO4: the
+# kernel hands it 64 KiB TCP frames with partial checksums and takes 64 KiB TSO frames from it
+# (one read()/write() per 64 KiB instead of ~44). With --offload off there is no vnet header:
+# every frame is at most MTU + 14 bytes with a full checksum. The script prints the TAP's
+# `ethtool -k` view while an offloaded stack has it open, so the run records what was in effect.
 # Every process is bounded by `timeout`; trap EXIT kills what we started and deletes the
 # namespaces (names carry the PID).
 set -uo pipefail
@@ -28,6 +32,8 @@ secs=${2:-5}
 runs=${3:-3}
 cc=${CC:-cubic}
 mtu=${MTU:-1500}
+offload=${OFFLOAD:-both}
+case $offload in on|off|both) ;; *) echo "OFFLOAD must be on, off or both" >&2; exit 2 ;; esac
 
 skip() { echo "SKIP: $*"; exit 77; }
 [ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces, TAP)"
@@ -105,8 +111,10 @@ run_case() {  # case run -> "gbps retr" on stdout
         timeout "$limit" ip netns exec "$nsA" taskset -c 0 iperf3 -c "$vnet.2" -p "$port" \
             -C "$cc" -t "$secs" $rflag -J >"$out" 2>/dev/null ;;
     tap*)
+        local off=on
+        case $kind in tapoff*) off=off ;; esac
         timeout "$limit" ip netns exec "$nsT" taskset -c 1 "$netrig" iperf3 -s -1 -p "$port" \
-            --stack user --link "tap:$tap" --ip "$tnet.2/24" --mtu "$mtu" \
+            --stack user --link "tap:$tap" --ip "$tnet.2/24" --mtu "$mtu" --offload "$off" \
             >"$tmp/server.$kind.$n.txt" 2>&1 &
         server=$!; pids+=("$server")
         sleep 1  # the user stack listens inside the process: no ss to wait on
@@ -121,15 +129,23 @@ median() { sort -g | awk '{v[NR]=$1} END {if (NR%2) print v[(NR+1)/2]; else prin
 
 echo "single TCP flow, cc=$cc, MTU $mtu, ${secs} s x $runs runs, servers on CPU 1, clients on" \
      "CPU 0, receiver Gbit/s (retransmits); load: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "TAP offload view (netrig opens it without IFF_VNET_HDR, so none can apply):"
+echo "TAP offload view while netrig holds it with --offload on:"
+timeout 10 ip netns exec "$nsT" "$netrig" iperf3 -s -1 -p 9 --stack user --link "tap:$tap" \
+    --ip "$tnet.2/24" --mtu "$mtu" --offload on >/dev/null 2>&1 &
+viewer=$!; pids+=("$viewer"); sleep 1
 ip netns exec "$nsT" ethtool -k "$tap" 2>/dev/null |
     grep -E '^(tx-checksumming|tcp-segmentation-offload|generic-segmentation-offload|generic-receive-offload):' |
     sed 's/^/  /'
+kill "$viewer" 2>/dev/null; wait "$viewer" 2>/dev/null
 echo "veth offloads:"
 ip netns exec "$nsA" ethtool -k "$vA" 2>/dev/null |
     grep -E '^(tx-checksumming|tcp-segmentation-offload|generic-segmentation-offload|generic-receive-offload):' |
     sed 's/^/  /'
-cases="veth tap veth-R tap-R"
+case $offload in
+on) cases="veth tap veth-R tap-R" ;;
+off) cases="veth tapoff veth-R tapoff-R" ;;
+both) cases="veth tap tapoff veth-R tap-R tapoff-R" ;;
+esac
 printf '%-4s' run; for c in $cases; do printf ' %-16s' "$c"; done; echo
 for n in $(seq "$runs"); do
     printf '%-4s' "$n"
@@ -141,15 +157,19 @@ for n in $(seq "$runs"); do
     echo
 done
 printf '%-4s' med
+for c in veth tap tapoff veth-R tap-R tapoff-R; do eval "med_${c//-/_}=0"; done
 for c in $cases; do
     m=$(median <"$tmp/$c.list"); eval "med_${c//-/_}=$m"
     printf ' %-16s' "$m"
 done
 echo
-awk -v t="$med_tap" -v v="$med_veth" -v tr="$med_tap_R" -v vr="$med_veth_R" 'BEGIN {
-    printf "ratio tap/veth: Linux -> netrig %.3f, netrig -> Linux (-R) %.3f (target >= 0.5)\n",
-        (v > 0 ? t / v : 0), (vr > 0 ? tr / vr : 0) }'
-echo "RESULT mtu $mtu veth $med_veth tap $med_tap veth_R $med_veth_R tap_R $med_tap_R"
+awk -v t="$med_tap" -v v="$med_veth" -v tr="$med_tap_R" -v vr="$med_veth_R" \
+    -v o="$med_tapoff" -v orr="$med_tapoff_R" 'BEGIN {
+    printf "ratio tap/veth, offload on:  Linux -> netrig %.3f, netrig -> Linux (-R) %.3f (target >= 0.5)\n",
+        (v > 0 ? t / v : 0), (vr > 0 ? tr / vr : 0)
+    printf "ratio tap/veth, offload off: Linux -> netrig %.3f, netrig -> Linux (-R) %.3f (target >= 5 Gbit/s)\n",
+        (v > 0 ? o / v : 0), (vr > 0 ? orr / vr : 0) }'
+echo "RESULT mtu $mtu veth $med_veth tap $med_tap tapoff $med_tapoff veth_R $med_veth_R tap_R $med_tap_R tapoff_R $med_tapoff_R"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 for f in "$tmp"/server.tap*.txt; do
     [ -s "$f" ] && grep -qiE 'error|fail' "$f" && { echo "netrig server said ($f):"; cat "$f"; }

@@ -92,6 +92,14 @@ void add_stack_options(CLI::App& app, stack_options& out) {
                    "AF_XDP attach mode with --link xdp: auto (native, else SKB), native, skb")
         ->transform(CLI::CheckedTransformer(xdp_modes, CLI::ignore_case))
         ->group("Stack and link");
+    const std::map<std::string, bool> on_off{{"on", true}, {"off", false}};
+    app.add_option("--offload", out.offload,
+                   "TAP offloads: on (default: vnet header, checksum offload, TSO send and GRO "
+                   "receive of 64 KiB TCP frames) or off (plain MTU-sized frames). Ignored by "
+                   "sim and xdp links, and off with --impair")
+        ->transform(CLI::CheckedTransformer(on_off, CLI::ignore_case))
+        ->type_name("on|off")
+        ->group("Stack and link");
     app.add_option("--seed", out.seed, "Seed of the sim link and impairments (replays a run)")
         ->capture_default_str()
         ->group("Stack and link");
@@ -101,9 +109,10 @@ std::optional<std::string> unsupported_reason(const stack_options& options) {
     if (options.stack == stack_kind::kernel) {
         const bool user_only = options.link || options.ip || options.gateway || options.mtu ||
                                options.pcap || options.snaplen || options.impair ||
-                               options.xdp;
+                               options.xdp || options.offload;
         if (user_only) {
-            return "--link, --ip, --gateway, --mtu, --pcap, --snaplen and --impair configure netrig's own "
+            return "--link, --ip, --gateway, --mtu, --pcap, --snaplen, --impair and --offload "
+                   "configure netrig's own "
                    "stack; add --stack user (the kernel stack uses the host's interfaces)";
         }
         return std::nullopt;
@@ -135,6 +144,7 @@ result<net::user_stack_config, std::string> user_config(const stack_options& opt
     }
     config.device = link.name;
     config.queue = link.queue;
+    config.offloads = options.offload.value_or(true);
     if (options.xdp) {
         if (link.kind != link_kind::xdp) {
             return unexpected(std::string{"--xdp-mode needs --link xdp:IFACE[:QUEUE]"});

@@ -44,13 +44,14 @@ struct stack_options {
     std::optional<std::string> impair; ///< Impairment list, e.g. loss=1%,delay=10ms.
     std::uint64_t seed = 1;            ///< Seed of every random choice (sim link, impairments).
     std::optional<xdp_mode> xdp;       ///< --xdp-mode; only with --link xdp:IFACE.
+    std::optional<bool> offload;       ///< --offload on|off (TAP offloads; unset = on).
 };
 
 /// Parses "sim", "tap:NAME" or "xdp:IFACE[:QUEUE]". Returns an error message in plain words.
 [[nodiscard]] result<link_spec, std::string> parse_link_spec(const std::string& text);
 
-/// Adds --stack, --link, --ip, --gateway, --mtu, --pcap, --snaplen, --impair, --seed and --xdp-mode to
-/// `app`, writing
+/// Adds --stack, --link, --ip, --gateway, --mtu, --pcap, --snaplen, --impair, --seed, --xdp-mode
+/// and --offload to `app`, writing
 /// into `out`. Flag syntax is validated by CLI11 (bad values exit with status 2).
 void add_stack_options(CLI::App& app, stack_options& out);
 

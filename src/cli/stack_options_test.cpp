@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
 #include <vector>
 
 namespace netrig::cli {
@@ -83,6 +84,32 @@ TEST(stack_options, snaplen_reaches_the_pcap_config_and_needs_pcap) {
     ASSERT_TRUE(config.has_value());
     EXPECT_EQ(config->pcap_snaplen.value(), 96U);
     EXPECT_FALSE(user_config(stack_options{.stack = stack_kind::user})->pcap_snaplen.has_value());
+}
+
+TEST(stack_options, offload_on_off_reaches_the_config_and_defaults_to_on) {
+    for (const auto& [text, expected] :
+         {std::pair<std::string, bool>{"on", true}, {"off", false}, {"OFF", false}}) {
+        CLI::App app;
+        stack_options opts;
+        add_stack_options(app, opts);
+        std::vector<std::string> args{"--stack", "user", "--offload", text};
+        std::reverse(args.begin(), args.end());
+        app.parse(args);
+        ASSERT_TRUE(opts.offload.has_value()) << text;
+        EXPECT_EQ(*opts.offload, expected) << text;
+        EXPECT_EQ(user_config(opts)->offloads, expected) << text;
+    }
+    EXPECT_TRUE(user_config(stack_options{.stack = stack_kind::user})->offloads);
+    CLI::App app;
+    stack_options opts;
+    add_stack_options(app, opts);
+    std::vector<std::string> bad{"maybe", "--offload"};
+    EXPECT_THROW(app.parse(bad), CLI::ParseError);
+    // A user-stack flag: on the kernel stack it is explained, not ignored.
+    stack_options kernel;
+    kernel.offload = false;
+    ASSERT_TRUE(unsupported_reason(kernel).has_value());
+    EXPECT_NE(unsupported_reason(kernel)->find("--offload"), std::string::npos);
 }
 
 TEST(stack_options, user_stack_on_sim_needs_no_further_flags) {

@@ -27,9 +27,21 @@ struct checksum_offload {
     bool tx_fill = false;
 };
 
+/// Segmentation offloads of the link device (TAP with a vnet header: TUN_F_TSO4).
+struct segmentation_offload {
+    /// The device cuts TCP/IPv4 frames of up to 64 KiB into MSS-sized pieces (TSO): a
+    /// connection may send one segment of several MSS when the next hop is resolved.
+    bool tso = false;
+    /// The device may deliver TCP/IPv4 frames larger than the MTU, coalesced from MSS-sized
+    /// pieces (GRO, or the peer's own TSO frames on a TAP): they are accepted (IPv4 total
+    /// length up to 65535) instead of being dropped as oversized.
+    bool gro = false;
+};
+
 /// Bounds and timers of one interface. The defaults suit a host with a few dozen peers.
 struct interface_limits {
-    /// Frames queued for transmission (each slot holds one MTU-sized frame).
+    /// Frames queued for transmission (the queue holds this many MTU-sized frames; with TSO
+    /// it also has room for two 64 KiB frames, see core/frame_ring.hpp).
     std::size_t tx_frames_max = 256;
     /// Frames handed to the emit callback per poll() call (bounded work per call).
     std::size_t poll_frames_max = 64;
@@ -117,6 +129,8 @@ struct interface_config {
     std::uint16_t mtu = 1500;
     /// Checksum work done by the device.
     checksum_offload checksum;
+    /// Segmentation work done by the device.
+    segmentation_offload segmentation;
     /// Send a gratuitous ARP request on the first poll (RFC 5227 §3 announcement).
     bool gratuitous_arp = true;
     /// Bounds and timers.

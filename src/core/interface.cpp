@@ -20,6 +20,11 @@ constexpr std::size_t ipv4_payload_max = 65535 - ipv4::min_header_len;
 // RFC 894: an Ethernet frame's payload is the IPv4 datagram, at most the MTU. We send and
 // accept untagged frames only.
 constexpr std::size_t frame_overhead = ethernet::min_header_len;
+// TSO: the largest frame we queue (an IPv4 datagram of 65535 bytes).
+constexpr std::size_t tso_frame_max = frame_overhead + 65535;
+// virtio 1.1 §5.1.6.2: csum_offset is where the checksum field sits in the L4 header.
+constexpr std::uint16_t tcp_checksum_field = 16;  // RFC 9293 §3.1
+constexpr std::uint16_t udp_checksum_field = 6;   // RFC 768
 
 tcp::tcp_table_config tcp_table_config_of(const interface_limits& l) {
     return tcp::tcp_table_config{
@@ -37,7 +42,8 @@ tcp::siphash_key draw_key(rng& r) { return tcp::siphash_key{.k0 = r(), .k1 = r()
 interface::interface(const interface_config& config, rng& random)
     : config_(config),
       rng_(random),
-      tx_(config.limits.tx_frames_max, frame_overhead + std::max<std::size_t>(config.mtu, 68)),
+      tx_(config.limits.tx_frames_max, frame_overhead + std::max<std::size_t>(config.mtu, 68),
+          config.segmentation.tso ? tso_frame_max : 0),
       arp_(config.limits.arp_entries_max),
       pending_(config.limits.arp_pending_max, config.limits.arp_pending_per_dest_max,
                frame_overhead + std::max<std::size_t>(config.mtu, 68)),
@@ -70,7 +76,10 @@ interface::interface(const interface_config& config, rng& random)
 
 // ------------------------------------------------------------------------------ receive
 
-void interface::receive(instant now, bytes frame) {
+void interface::receive(instant now, bytes frame) { receive(now, frame, rx_frame_info{}); }
+
+void interface::receive(instant now, bytes frame, const rx_frame_info& info) {
+    rx_info_ = info;
     last_now_ = std::max(last_now_, now);
     counters_.count(stat::rx_frames);
     counters_.count(stat::rx_bytes, frame.size());
@@ -180,6 +189,17 @@ void interface::handle_ipv4(instant now, bytes packet) {
     }
     ipv4::repr& h = *parsed;
     const bytes payload = v->payload();
+    // Frames above the MTU: without GRO the device enforces the MTU (a TAP read truncates them
+    // to ipv4_bad_total_len, the sim link drops them), and the core takes what it is given, as
+    // it always did. A GRO device delivers them on purpose: only TCP frames it coalesced (RFC
+    // 791: total length up to 65535; they stand for MTU-sized segments) are taken, anything
+    // else above the MTU is dropped here, as is a coalesced frame when GRO is not configured.
+    if (v->total_len() > config_.mtu && (config_.segmentation.gro || rx_info_.gso_size > 0) &&
+        !(config_.segmentation.gro && h.protocol == ipv4::protocol::tcp && !h.more_frags &&
+          h.frag_offset == 0)) {
+        counters_.drop(drop_reason::ipv4_too_long);
+        return;
+    }
     // RFC 1122 §3.2.1.3: a source that is a broadcast or multicast address MUST be discarded.
     if (h.source.is_broadcast() || h.source.is_multicast() ||
         (config_.address.prefix_len < 31 && h.source == config_.address.broadcast() &&
@@ -289,8 +309,47 @@ void interface::release_pending(wire::ipv4_address next_hop, wire::mac_address m
     });
 }
 
+tx_frame_info interface::tx_info_for(std::uint8_t protocol, bytes l4,
+                                     std::uint16_t gso_size) const {
+    tx_frame_info info;
+    constexpr auto l4_start =
+        static_cast<std::uint16_t>(ethernet::min_header_len + ipv4::min_header_len);
+    if (config_.checksum.tx_fill &&
+        (protocol == ipv4::protocol::tcp || protocol == ipv4::protocol::udp)) {
+        // The L4 emit wrote the pseudo-header sum (checksum_policy::pseudo_header_only).
+        info.needs_checksum = true;
+        info.checksum_start = l4_start;
+        info.checksum_offset =
+            protocol == ipv4::protocol::tcp ? tcp_checksum_field : udp_checksum_field;
+    }
+    if (gso_size > 0) {
+        NETRIG_ASSERT(protocol == ipv4::protocol::tcp && l4.size() > 12);
+        // RFC 9293 §3.1: data offset in 32-bit words, the high nibble of byte 12.
+        const auto tcp_header = static_cast<std::uint16_t>((l4[12] >> 4U) * 4U);
+        info.gso_tcpv4 = true;
+        info.gso_size = gso_size;
+        info.hdr_len = static_cast<std::uint16_t>(l4_start + tcp_header);
+    }
+    return info;
+}
+
+namespace {
+// Completes a partial (pseudo-header-only) UDP/TCP checksum in software, for frames that leave
+// without an offload request (fragments, frames parked for ARP). `field` is where the checksum
+// sits in `out`, l4 the whole segment or datagram as it was emitted.
+void complete_checksum(mut_bytes out, std::size_t field, bytes l4, std::uint8_t protocol) {
+    // The field holds the pseudo-header sum, so the sum over l4 is the full checksum's sum.
+    std::uint16_t c = wire::finish(wire::ones_sum(l4));
+    if (protocol == ipv4::protocol::udp) {
+        c = wire::udp_checksum_on_wire(c);
+    }
+    store_be16(out, field, c);
+}
+}  // namespace
+
 result<void, errc> interface::send_ipv4(instant now, wire::ipv4_address destination,
-                                        std::uint8_t protocol, bytes l4, bool dont_frag) {
+                                        std::uint8_t protocol, bytes l4, bool dont_frag,
+                                        std::uint16_t gso_size) {
     last_now_ = std::max(last_now_, now);
     if (l4.size() > ipv4_payload_max) {
         counters_.drop(drop_reason::ipv4_too_long);
@@ -323,7 +382,9 @@ result<void, errc> interface::send_ipv4(instant now, wire::ipv4_address destinat
     const std::size_t room = mtu - ipv4::min_header_len;
     const std::size_t chunk = room & ~std::size_t{7};
     const std::size_t nfrags =
-        l4.size() <= room ? 1 : (l4.size() + chunk - 1) / chunk;
+        l4.size() <= room || gso_size > 0 ? 1 : (l4.size() + chunk - 1) / chunk;
+    const std::size_t frame_len_max =
+        ethernet::min_header_len + ipv4::min_header_len + std::min(l4.size(), nfrags == 1 ? l4.size() : chunk);
 
     arp_entry* entry = nullptr;
     if (!resolved) {
@@ -345,8 +406,14 @@ result<void, errc> interface::send_ipv4(instant now, wire::ipv4_address destinat
             }
         }
     }
+    if (gso_size > 0 && !resolved) {
+        // The caller checked resolution (tcp_tso_payload_max); the ARP queue holds MTU-sized
+        // frames only. Lost like a drop on the wire: the connection retransmits MSS-sized.
+        counters_.drop(drop_reason::arp_queue_full);
+        return unexpected(errc::would_block);
+    }
     if (resolved) {
-        if (tx_.free() < nfrags) {
+        if (!tx_.fits(nfrags, frame_len_max)) {
             counters_.drop(drop_reason::tx_queue_full);
             tx_blocked_ = true;
             return unexpected(errc::would_block);
@@ -386,11 +453,20 @@ result<void, errc> interface::send_ipv4(instant now, wire::ipv4_address destinat
                   .ident = next_ident_++};
     // RFC 1191 §3: TCP sets DF for path MTU discovery (segments fit the path MTU by MSS).
     ip.dont_frag = dont_frag && nfrags == 1;
+    // Offload requests ride with frames queued for the device. Fragments and frames parked
+    // for ARP resolution (whose queue keeps no request) get their checksum completed here.
+    const tx_frame_info info = tx_info_for(protocol, l4, gso_size);
+    const bool offloaded = resolved && nfrags == 1;
+    std::uint16_t csum_field = 0;
+    if (info.needs_checksum && !offloaded) {
+        csum_field = info.checksum_offset;
+    }
     std::size_t offset = 0;
     for (std::size_t i = 0; i < nfrags; ++i) {
         const std::size_t len = nfrags == 1 ? l4.size() : std::min(chunk, l4.size() - offset);
         const std::size_t frame_len = ethernet::min_header_len + ipv4::min_header_len + len;
-        auto buf = resolved ? tx_.reserve(frame_len) : pending_.reserve(next_hop, frame_len);
+        auto buf = resolved ? tx_.reserve(frame_len, offloaded ? info : tx_frame_info{})
+                            : pending_.reserve(next_hop, frame_len);
         NETRIG_ASSERT(buf.has_value());  // Capacity was checked above.
         eth.emit(*buf);
         // RFC 791 §3.2: every fragment carries the whole header with MF set but on the last
@@ -403,6 +479,9 @@ result<void, errc> interface::send_ipv4(instant now, wire::ipv4_address destinat
         const auto data = l4.subspan(offset, len);
         std::copy(data.begin(), data.end(),
                   packet.begin() + static_cast<std::ptrdiff_t>(ipv4::min_header_len));
+        if (csum_field != 0 && i == 0) {
+            complete_checksum(packet, ipv4::min_header_len + csum_field, l4, protocol);
+        }
         if (resolved) {
             tx_.commit();
         }

@@ -42,6 +42,18 @@
 
 namespace netrig::core {
 
+/// What the device says about a received frame (link::rx_offload, virtio_net_hdr semantics;
+/// core does not see link). All zero: a complete frame of at most the MTU, checksums unverified.
+struct rx_frame_info {
+    /// VIRTIO_NET_HDR_F_NEEDS_CSUM: the L4 checksum is partial (the sender's kernel left the
+    /// pseudo-header sum for the device to complete): verifying it would fail, so it is not.
+    bool checksum_partial = false;
+    /// VIRTIO_NET_HDR_F_DATA_VALID: the L4 checksum was verified below us.
+    bool checksum_valid = false;
+    /// Payload bytes per original segment of a coalesced (GRO/TSO) TCP frame; 0 if none.
+    std::uint16_t gso_size = 0;
+};
+
 /// The sans-IO interface. Not thread-safe: one executor owns it.
 class interface {
 public:
@@ -61,11 +73,19 @@ public:
     /// Processes one received Ethernet frame (without FCS). Malformed or foreign frames are
     /// dropped and counted; replies are queued for poll().
     void receive(instant now, bytes frame);
+    /// As receive(now, frame), with the device's per-frame offload information: L4 checksums
+    /// of frames marked partial or valid are not verified, and with segmentation.gro a TCP
+    /// frame larger than the MTU is accepted and handed to its connection as the MSS-sized
+    /// segments it stands for (info.gso_size each), so ACK clocking and SACK see real segments.
+    void receive(instant now, bytes frame, const rx_frame_info& info);
 
     /// Runs due timers (ARP retries and ageing, reassembly timeouts, PMTU ageing), then hands
     /// at most limits.poll_frames_max queued frames to `emit`, oldest first.
     /// `emit(std::size_t len, Fill&& fill)` must call `fill(mut_bytes)` with a buffer of
     /// exactly len bytes (e.g. a device tx token), which fill writes the frame into. If emit
+    /// also takes a third argument `const tx_frame_info&`, it is given the frame's offload
+    /// request (partial checksum, TSO), which it must pass to the device with the frame; that
+    /// is required when config().checksum.tx_fill or config().segmentation.tso is set. If emit
     /// returns bool, false means "no tx buffer now": the frame stays queued and poll stops.
     /// Returns the number of frames emitted.
     template <class Emit>
@@ -83,13 +103,8 @@ public:
                 NETRIG_ASSERT(out.size() == frame.size());
                 std::copy(frame.begin(), frame.end(), out.begin());
             };
-            using ret = decltype(emit(frame.size(), fill));
-            if constexpr (std::is_same_v<ret, bool>) {
-                if (!emit(frame.size(), fill)) {
-                    break;
-                }
-            } else {
-                emit(frame.size(), fill);
+            if (!emit_one(emit, frame.size(), fill, tx_.front_info())) {
+                break;
             }
             counters_.count(stat::tx_frames);
             counters_.count(stat::tx_bytes, frame.size());
@@ -280,6 +295,28 @@ public:
     [[nodiscard]] std::size_t arp_pending() const { return pending_.size(); }
 
 private:
+    // Calls emit with or without the offload request (see poll()); false = "no room now".
+    template <class Emit, class Fill>
+    static bool emit_one(Emit& emit, std::size_t len, Fill& fill, const tx_frame_info& info) {
+        if constexpr (std::is_invocable_v<Emit&, std::size_t, Fill&, const tx_frame_info&>) {
+            using ret = decltype(emit(len, fill, info));
+            if constexpr (std::is_same_v<ret, bool>) {
+                return emit(len, fill, info);
+            } else {
+                emit(len, fill, info);
+                return true;
+            }
+        } else {
+            using ret = decltype(emit(len, fill));
+            if constexpr (std::is_same_v<ret, bool>) {
+                return emit(len, fill);
+            } else {
+                emit(len, fill);
+                return true;
+            }
+        }
+    }
+
     struct udp_meta {
         udp_endpoint from;
         wire::ipv4_address to;
@@ -353,8 +390,20 @@ private:
     [[nodiscard]] bool is_our_destination(wire::ipv4_address a) const;
 
     // Transmit path.
+    // gso_size > 0: l4 is a TCP segment of several gso_size pieces that the device cuts (TSO);
+    // it is never fragmented. Preconditions for it: segmentation.tso, next hop resolved.
     result<void, errc> send_ipv4(instant now, wire::ipv4_address destination,
-                                 std::uint8_t protocol, bytes l4, bool dont_frag = false);
+                                 std::uint8_t protocol, bytes l4, bool dont_frag = false,
+                                 std::uint16_t gso_size = 0);
+    // The offload request of a frame carrying l4 (partial checksum with tx_fill, TSO).
+    [[nodiscard]] tx_frame_info tx_info_for(std::uint8_t protocol, bytes l4,
+                                            std::uint16_t gso_size) const;
+    // Rx: the L4 checksum of the frame being processed need not be verified (the device did,
+    // or it is a partial checksum of a frame that never left the sender's host).
+    [[nodiscard]] bool rx_l4_checksum_trusted() const {
+        return config_.checksum.rx_verify || rx_info_.checksum_partial ||
+               rx_info_.checksum_valid;
+    }
     void send_arp(wire::arp::operation op, wire::mac_address eth_destination,
                   wire::mac_address target_hw, wire::ipv4_address target_ip);
     void send_dest_unreachable(instant now, const wire::ipv4::repr& h, bytes payload,
@@ -397,6 +446,9 @@ private:
     void tcp_icmp_error(instant now, const icmp_error_report& report, wire::ipv4_address local,
                         std::uint16_t local_port, bool frag_needed);
     [[nodiscard]] std::optional<instant> tcp_next_deadline() const;
+    // TSO: the largest payload one segment to `remote` may carry now (0: MSS-sized only).
+    [[nodiscard]] std::uint32_t tcp_tso_payload_max(instant now, wire::ipv4_address remote);
+    void tcp_deliver(instant now, std::uint16_t i, const tcp::segment_in& seg);
     void mark_ping(std::size_t index);
 
     interface_config config_;
@@ -427,6 +479,7 @@ private:
     instant last_now_{};
     bool announce_pending_ = false;
     bool tx_blocked_ = false;
+    rx_frame_info rx_info_{};  // the frame receive() is processing
 };
 
 }  // namespace netrig::core

@@ -249,7 +249,7 @@ void interface::handle_udp(instant now, const ipv4::repr& h, bytes payload) {
     // RFC 768: a zero checksum means none was sent; repr::parse verifies any other unless the
     // device did.
     auto d = udp::repr::parse(*v, h.source, h.destination,
-                              rx_checksum_policy(config_.checksum.rx_verify));
+                              rx_checksum_policy(rx_l4_checksum_trusted()));
     if (!d) {
         counters_.drop(udp_drop(d.error(), payload));
         return;

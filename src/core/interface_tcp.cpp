@@ -16,6 +16,7 @@
 #include "core/interface.hpp"
 #include "core/tcp/tcp_error.hpp"
 #include "wire/checksum.hpp"
+#include "wire/ethernet.hpp"
 #include "wire/icmpv4.hpp"
 #include "wire/tcp.hpp"
 
@@ -60,7 +61,9 @@ void interface::handle_tcp(instant now, const ipv4::repr& h, bytes payload) {
         counters_.drop(drop_reason::tcp_not_unicast);
         return;
     }
-    const wire::checksum_policy policy = config_.checksum.rx_verify
+    // A partial checksum (virtio NEEDS_CSUM: the segment never left the sender's host) cannot
+    // be verified, and a DATA_VALID one was verified already.
+    const wire::checksum_policy policy = rx_l4_checksum_trusted()
                                              ? wire::checksum_policy::skip
                                              : wire::checksum_policy::compute;
     auto v = wtcp::view::parse(payload);
@@ -85,7 +88,7 @@ void interface::handle_tcp(instant now, const ipv4::repr& h, bytes payload) {
         case tcp::demux_kind::connection: {
             const auto i = static_cast<std::uint16_t>(d.id);
             NETRIG_ASSERT(i < tcp_.size() && tcp_[i].conn.has_value());
-            tcp_[i].conn->on_segment(now, seg);
+            tcp_deliver(now, i, seg);
             tcp_enqueue(i);
             tcp_settle(now, i);
             return;
@@ -143,6 +146,36 @@ void interface::handle_tcp(instant now, const ipv4::repr& h, bytes payload) {
             counters_.drop(drop_reason::tcp_no_socket);
             tcp_send_rst_for(now, seg);
             return;
+    }
+}
+
+void interface::tcp_deliver(instant now, std::uint16_t i, const tcp::segment_in& seg) {
+    tcp::connection& c = *tcp_[i].conn;
+    const std::size_t piece = rx_info_.gso_size;
+    const bytes data = seg.tcp.payload;
+    if (piece == 0 || data.size() <= piece || (seg.tcp.flags & (wtcp::flag::syn | wtcp::flag::rst)) != 0) {
+        c.on_segment(now, seg);
+        return;
+    }
+    // A GRO/TSO super-segment stands for data.size() / piece segments the sender cut it into
+    // (Linux's GRO merges only segments with identical headers but sequence numbers, and moves
+    // PSH and FIN to the last one). The connection gets those segments, so its
+    // every-second-full-segment ACK rule (RFC 9293 §3.8.6.3), its receive-MSS estimate and
+    // out-of-order/SACK handling work per MSS as they would without offloads; ACKs are still
+    // sent once per poll(), not once per piece. Payload spans point into the frame: no copy.
+    const std::uint8_t last_only = wtcp::flag::psh | wtcp::flag::fin;
+    tcp::segment_in part = seg;
+    for (std::size_t off = 0; off < data.size(); off += piece) {
+        const std::size_t len = std::min(piece, data.size() - off);
+        const bool last = off + len == data.size();
+        part.tcp.payload = data.subspan(off, len);
+        part.tcp.seq = seg.tcp.seq + static_cast<std::uint32_t>(off);
+        part.tcp.flags = last ? seg.tcp.flags
+                              : static_cast<std::uint8_t>(seg.tcp.flags & ~last_only);
+        c.on_segment(now, part);
+        if (c.state() == tcp::tcp_state::closed) {
+            return;  // e.g. data after close(): the connection answered with RST
+        }
     }
 }
 
@@ -243,7 +276,7 @@ bool interface::tcp_transmit(instant now, const tcp::segment_out& seg) {
     // from the send buffer ring, one into the frame).
     const mut_bytes out{scratch_.data(), seg.buffer_len()};
     seg.emit(out, policy);
-    if (!send_ipv4(now, seg.destination, ipv4::protocol::tcp, out, true)) {
+    if (!send_ipv4(now, seg.destination, ipv4::protocol::tcp, out, true, seg.gso_size)) {
         counters_.drop(drop_reason::tcp_tx_failed);
         return false;
     }
@@ -371,8 +404,12 @@ bool interface::tcp_refill(instant now) {
         }
         bool more = false;
         std::size_t emitted = 0;
+        s.conn->set_tso_payload_max(tcp_tso_payload_max(now, s.conn->tuple().remote_address));
         s.conn->poll(now, [&](const tcp::segment_out& seg) {
-            if (emitted == config_.limits.tcp_segments_per_turn || tx_.free() == 0) {
+            const std::size_t frame_len =
+                wire::ethernet::min_header_len + ipv4::min_header_len + seg.buffer_len();
+            if (emitted == config_.limits.tcp_segments_per_turn || tx_.free() == 0 ||
+                (seg.gso_size > 0 && !tx_.fits(frame_len))) {
                 more = true;
                 return false;
             }
@@ -388,6 +425,23 @@ bool interface::tcp_refill(instant now) {
         tcp_settle(now, i);
     }
     return !tx_.empty();
+}
+
+std::uint32_t interface::tcp_tso_payload_max(instant now, wire::ipv4_address remote) {
+    if (!config_.segmentation.tso) {
+        return 0;
+    }
+    // Only towards a resolved next hop: a super-segment never waits in the ARP queue, whose
+    // entries are MTU-sized (send_ipv4 would count it lost).
+    const wire::ipv4_address next_hop =
+        config_.address.contains(remote) || !config_.gateway ? remote : *config_.gateway;
+    const arp_entry* e = arp_.find(next_hop);
+    if (e == nullptr || !e->resolved || e->expires <= now) {
+        return 0;
+    }
+    // RFC 791: total length <= 65535, less the IPv4 header and the largest TCP header (60
+    // bytes, RFC 9293 §3.1 data offset 15) so any options fit.
+    return 65535U - ipv4::min_header_len - 60U;
 }
 
 std::optional<instant> interface::tcp_next_deadline() const {

@@ -69,6 +69,12 @@ public:
         tx_token_type& operator=(const tx_token_type&) = delete;
         ~tx_token_type() { reset(); }
 
+        /// Passes an offload request to the inner token (ignored if it takes none).
+        void set_offload(const tx_offload& offload) {
+            NETRIG_ASSERT(dev_ != nullptr);
+            dev_->do_set_offload(offload);
+        }
+
         /// See tx_token: fn writes len bytes in place, then the frame is sent.
         template <class Fn>
         decltype(auto) consume(std::size_t len, Fn&& fn) {
@@ -103,6 +109,9 @@ public:
         any_device* dev_;
     };
 
+    /// receive_batch() passes the inner device's rx_offload (all zero if it reports none).
+    static constexpr bool reports_rx_offload = true;
+
     any_device() = default;
     any_device(const any_device&) = delete;
     any_device& operator=(const any_device&) = delete;
@@ -119,7 +128,8 @@ public:
     /// See link_device.
     template <class Fn>
     std::size_t receive_batch(instant now, std::size_t max, Fn&& fn) {
-        return do_receive_batch(now, max, fn);
+        return do_receive_batch(now, max,
+                                [&](bytes f, const rx_offload& o) { call_rx(fn, f, o); });
     }
     /// See link_device.
     [[nodiscard]] std::optional<tx_token_type> transmit(instant now) {
@@ -146,13 +156,15 @@ protected:
     virtual void do_release_rx() = 0;
     /// Forwards to the inner receive_batch.
     virtual std::size_t do_receive_batch(instant now, std::size_t max,
-                                         function_ref<void(bytes)> fn) = 0;
+                                         function_ref<void(bytes, const rx_offload&)> fn) = 0;
     /// Takes an inner tx token and parks it; false when the inner device has none.
     virtual bool do_transmit(instant now) = 0;
     /// Consumes the parked tx token.
     virtual void do_consume(std::size_t len, function_ref<void(mut_bytes)> fn) = 0;
     /// Drops the parked tx token unconsumed.
     virtual void do_drop_tx() = 0;
+    /// Passes an offload request to the parked tx token.
+    virtual void do_set_offload(const tx_offload& offload) = 0;
 };
 
 /// any_device over a D, stored by value (Holder = D) or by reference (Holder = D&).
@@ -189,8 +201,8 @@ private:
     }
     void do_release_rx() override { rx_.reset(); }
     std::size_t do_receive_batch(instant now, std::size_t max,
-                                 function_ref<void(bytes)> fn) override {
-        return dev_.receive_batch(now, max, fn);
+                                 function_ref<void(bytes, const rx_offload&)> fn) override {
+        return receive_batch_offload(dev_, now, max, fn);
     }
     bool do_transmit(instant now) override {
         NETRIG_ASSERT(!tx_);  // one outstanding tx token
@@ -203,6 +215,10 @@ private:
         tx_.reset();
     }
     void do_drop_tx() override { tx_.reset(); }
+    void do_set_offload(const tx_offload& offload) override {
+        NETRIG_ASSERT(tx_);
+        set_tx_offload(*tx_, offload);
+    }
 
     Holder dev_;
     std::optional<typename device::rx_token_type> rx_;

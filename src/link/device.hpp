@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <type_traits>
 
 #include "base/bytes.hpp"
 #include "base/time.hpp"
@@ -37,6 +38,77 @@ struct capabilities {
     bool gro = false;       ///< May deliver coalesced TCP segments larger than the MTU.
     bool vnet_hdr = false;  ///< Frames carry a virtio_net_hdr side channel (TAP).
 };
+
+/// Per-frame offload information, with the semantics of the virtio_net_hdr (virtio spec 1.1
+/// §5.1.6) that TAP exchanges with the kernel, in host byte order. Received: what the kernel
+/// says about the frame (partial checksum, already verified, coalesced by GRO). Transmitted:
+/// what the stack asks the device to do (complete a partial checksum, segment a TSO frame).
+/// All zero means "nothing special": a complete, unverified frame of at most the MTU.
+struct frame_offload {
+    bool needs_checksum = false;        ///< VIRTIO_NET_HDR_F_NEEDS_CSUM: the L4 checksum is partial.
+    bool data_valid = false;            ///< VIRTIO_NET_HDR_F_DATA_VALID: checksum already verified.
+    std::uint8_t gso_type = 0;          ///< VIRTIO_NET_HDR_GSO_* (gso_none, gso_tcpv4).
+    std::uint16_t hdr_len = 0;          ///< Bytes of headers (Ethernet + IP + L4), for GSO.
+    std::uint16_t gso_size = 0;         ///< Payload bytes per segment, for GSO.
+    std::uint16_t checksum_start = 0;   ///< Frame offset where checksumming starts (L4 header).
+    std::uint16_t checksum_offset = 0;  ///< Offset of the checksum field after checksum_start.
+};
+/// What a device reports about a received frame.
+using rx_offload = frame_offload;
+/// What the stack asks of the device for a transmitted frame.
+using tx_offload = frame_offload;
+/// VIRTIO_NET_HDR_GSO_NONE: not a GSO frame.
+inline constexpr std::uint8_t gso_none = 0;
+/// VIRTIO_NET_HDR_GSO_TCPV4: a TCP/IPv4 frame to cut into gso_size pieces (TSO), or one that
+/// GRO coalesced from such pieces.
+inline constexpr std::uint8_t gso_tcpv4 = 1;
+
+/// Calls a receive callback with the frame's offload information if it takes it
+/// (fn(bytes, const rx_offload&)), else with the frame only (fn(bytes)): callbacks written
+/// before offloads existed keep compiling.
+template <class Fn>
+void call_rx(Fn& fn, bytes frame, const rx_offload& offload) {
+    if constexpr (std::is_invocable_v<Fn&, bytes, const rx_offload&>) {
+        fn(frame, offload);
+    } else {
+        fn(frame);
+    }
+}
+
+/// A device whose receive_batch() passes rx_offload to two-argument callbacks (TAP and the
+/// wrappers that forward it). Others (sim, AF_XDP) call fn(bytes) only.
+template <class D>
+concept reports_rx_offload = requires { requires D::reports_rx_offload; };
+
+/// dev.receive_batch with a callback that may take (bytes, const rx_offload&): devices that do
+/// not report offloads give an all-zero rx_offload.
+template <class D, class Fn>
+std::size_t receive_batch_offload(D& dev, instant now, std::size_t max, Fn&& fn) {
+    if constexpr (reports_rx_offload<D>) {
+        return dev.receive_batch(now, max,
+                                 [&](bytes f, const rx_offload& o) { call_rx(fn, f, o); });
+    } else {
+        return dev.receive_batch(now, max, [&](bytes f) { call_rx(fn, f, rx_offload{}); });
+    }
+}
+
+/// A tx token that accepts per-frame offload requests (TAP with a vnet header).
+template <class T>
+concept offload_tx_token = requires(T& token, const tx_offload& offload) {
+    token.set_offload(offload);
+};
+
+/// Passes offload to the token if it takes offload requests; otherwise does nothing (the
+/// stack asks only for what capabilities() promised, so this happens for all-zero requests).
+template <class T>
+void set_tx_offload(T& token, const tx_offload& offload) {
+    if constexpr (offload_tx_token<T>) {
+        token.set_offload(offload);
+    } else {
+        (void)token;
+        (void)offload;
+    }
+}
 
 /// Why a frame was dropped by a device or wrapper. Counted in stats::drops.
 enum class drop_reason : std::uint8_t {
@@ -111,7 +183,10 @@ concept tx_token = std::movable<T> &&
 ///   what lets TAP and AF_XDP hand out views into their batch buffers).
 /// - `receive_batch(now, max, fn)`: calls fn(bytes) for up to max ready frames, releasing each
 ///   after fn returns; returns how many. This is the amortised path (one syscall or ring
-///   peek per batch).
+///   peek per batch). Devices with `static constexpr bool reports_rx_offload = true` call
+///   fn(bytes, const rx_offload&) when fn takes it (see call_rx, receive_batch_offload).
+/// - tx tokens may have `set_offload(const tx_offload&)`, called before consume (see
+///   set_tx_offload).
 /// - `transmit(now)`: a tx token, or nullopt when there is no room (ring or queue full).
 ///   Frames may be queued until `flush(now)`; callers flush after a burst of consumes.
 /// - `capabilities()`, `stats()`, `fd()` (pollable for readability; -1 for sim), and

@@ -165,6 +165,10 @@ public:
                 }
             });
         }
+        /// Passes an offload request to the inner token (ignored if it takes none). The capture
+        /// shows the frame as the stack wrote it: a TSO frame larger than the MTU, a partial
+        /// checksum.
+        void set_offload(const tx_offload& offload) { set_tx_offload(inner_, offload); }
         /// The wrapped token (for backend extras such as tap's set_offload()).
         [[nodiscard]] typename device::tx_token_type& inner() { return inner_; }
 
@@ -176,6 +180,9 @@ public:
         pcap_sink* sink_;
         instant now_;
     };
+
+    /// receive_batch() passes the inner device's rx_offload (all zero if it reports none).
+    static constexpr bool reports_rx_offload = true;
 
     /// Records dev's traffic into sink.
     template <class D>
@@ -193,9 +200,9 @@ public:
     /// See link_device.
     template <class Fn>
     std::size_t receive_batch(instant now, std::size_t max, Fn&& fn) {
-        return dev_.receive_batch(now, max, [&](bytes f) {
+        return receive_batch_offload(dev_, now, max, [&](bytes f, const rx_offload& o) {
             sink_->offer(now, f);
-            fn(f);
+            call_rx(fn, f, o);
         });
     }
     /// See link_device.

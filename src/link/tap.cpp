@@ -102,18 +102,20 @@ result<tap_device, std::error_code> tap_device::open(const tap_options& options)
         if (::ioctl(fd, TUNSETVNETHDRSZ, &hdr_len) < 0) {
             return unexpected<std::error_code>(errc::not_supported);
         }
-        unsigned offload = 0;
-        if (options.offload_checksum) {
-            offload |= TUN_F_CSUM;
-        }
-        if (options.offload_tso) {
-            offload |= TUN_F_TSO4 | TUN_F_TSO6;
-        }
-        // Always set, also to 0: a persistent tap may keep offloads a previous owner enabled.
-        if (::ioctl(fd, TUNSETOFFLOAD, offload) < 0) {
-            return unexpected<std::error_code>(errc::not_supported);
-        }
         dev.vnet_bytes_ = vnet_header_bytes;
+    }
+    unsigned offload = 0;
+    if (options.offload_checksum) {
+        offload |= TUN_F_CSUM;
+    }
+    if (options.offload_tso) {
+        offload |= TUN_F_TSO4 | TUN_F_TSO6;
+    }
+    // Always set, also to 0 and also without a vnet header: a persistent tap keeps the
+    // offloads a previous owner enabled, and the kernel would then hand us 64 KiB GSO frames
+    // (with no header to say so) that our MTU-sized buffers truncate.
+    if (::ioctl(fd, TUNSETOFFLOAD, offload) < 0 && offload != 0) {
+        return unexpected<std::error_code>(errc::not_supported);
     }
 
     const std::size_t mtu = interface_mtu(options.name).value_or(1500);

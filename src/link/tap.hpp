@@ -32,21 +32,15 @@ struct tap_options {
     std::size_t batch = 32;         ///< Frames per receive batch and per tx flush.
 };
 
-/// The virtio_net_hdr side channel of a frame (only with vnet_hdr), in host byte order.
-/// The link does not interpret L3/L4: offsets are given by the stack.
-struct vnet_info {
-    bool needs_checksum = false;        ///< VIRTIO_NET_HDR_F_NEEDS_CSUM: checksum is partial.
-    bool data_valid = false;            ///< VIRTIO_NET_HDR_F_DATA_VALID: checksum already verified.
-    std::uint8_t gso_type = 0;          ///< VIRTIO_NET_HDR_GSO_* (0 = none).
-    std::uint16_t hdr_len = 0;          ///< Bytes of headers (Ethernet + IP + L4), for GSO.
-    std::uint16_t gso_size = 0;         ///< Segment payload size, for GSO.
-    std::uint16_t checksum_start = 0;   ///< Offset where checksumming starts.
-    std::uint16_t checksum_offset = 0;  ///< Offset of the checksum field after checksum_start.
-};
+/// The virtio_net_hdr side channel of a frame (only with vnet_hdr): link's frame_offload.
+using vnet_info = frame_offload;
 
 /// An attached TAP interface. Move-only; closing the fd detaches (the interface stays).
 class tap_device {
 public:
+    /// receive_batch() passes each frame's vnet header to two-argument callbacks.
+    static constexpr bool reports_rx_offload = true;
+
     /// A received frame in the device's receive batch.
     class rx_token_type {
     public:
@@ -127,7 +121,7 @@ public:
                 break;
             }
             const std::size_t slot = rx_next_++;
-            fn(rx_frame(slot));
+            call_rx(fn, rx_frame(slot), rx_vnet(slot));
             ++n;
         }
         (void)now;

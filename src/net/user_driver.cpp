@@ -178,15 +178,45 @@ void driver::attach() {
     reg_->set_deadline(runtime::now());
 }
 
+namespace {
+
+// The core's view of a received frame's vnet header (core does not see link).
+core::rx_frame_info to_core_info(const link::rx_offload& o) {
+    return core::rx_frame_info{
+        .checksum_partial = o.needs_checksum,
+        .checksum_valid = o.data_valid,
+        // The high bit of gso_type is VIRTIO_NET_HDR_GSO_ECN (CWR seen), not a type.
+        .gso_size = (o.gso_type & 0x7FU) == link::gso_tcpv4 ? o.gso_size : std::uint16_t{0}};
+}
+
+// The vnet header that asks the device for what the core left to it.
+link::tx_offload to_link_offload(const core::tx_frame_info& info) {
+    link::tx_offload o;
+    o.needs_checksum = info.needs_checksum;
+    o.checksum_start = info.checksum_start;
+    o.checksum_offset = info.checksum_offset;
+    if (info.gso_tcpv4) {
+        o.gso_type = link::gso_tcpv4;
+        o.gso_size = info.gso_size;
+        o.hdr_len = info.hdr_len;
+    }
+    return o;
+}
+
+}  // namespace
+
 void driver::on_poll(runtime::poll_events /*events*/) { turn(); }
 
 void driver::transmit(instant now) {
     bool stalled = false;
-    auto emit = [&](std::size_t len, auto&& fill) -> bool {
+    auto emit = [&](std::size_t len, auto&& fill, const core::tx_frame_info& info) -> bool {
         auto token = device_.transmit(now);
         if (!token) {
             stalled = true;
             return false;
+        }
+        if (info.needs_checksum || info.gso_tcpv4) {
+            token->set_offload(to_link_offload(info));
         }
         token->consume(len, fill);
         return true;
@@ -215,7 +245,9 @@ bool driver::receive(instant now) {
         }
         rx_yields_ = 0;
         const std::size_t n =
-            device_.receive_batch(now, rx_batch, [&](bytes frame) { iface_.receive(now, frame); });
+            device_.receive_batch(now, rx_batch, [&](bytes frame, const link::rx_offload& o) {
+                iface_.receive(now, frame, to_core_info(o));
+            });
         // Wake the readers of this batch now: that is what makes has_ready() true above.
         iface_.take_events([&](const core::socket_event& ev) { client_.on_socket_event(ev); });
         if (n < rx_batch) {

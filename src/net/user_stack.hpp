@@ -73,6 +73,12 @@ struct user_stack_config {
     /// at most 65535); unset: the core's default (1024). Slots are allocated when the stack is
     /// made, buffers only as connections use them.
     std::optional<std::size_t> tcp_connections_max;
+    /// TAP offloads (link_type::tap only; sim and AF_XDP ignore it): a virtio_net_hdr on every
+    /// frame, checksum offload both ways (TUN_F_CSUM), TSO send and GRO receive of TCP/IPv4
+    /// frames up to 64 KiB (TUN_F_TSO4). false: no vnet header, MTU-sized frames, checksums
+    /// computed and verified here. Not used with impairments (the fault wrapper copies frames
+    /// of at most the MTU and keeps no offload information).
+    bool offloads = true;
 };
 
 /// netrig's own stack. name() == "user". TCP (core::interface's connections and listeners),

@@ -3,8 +3,10 @@
 # - netrig_tcp_peer: a TCP test peer (listen/connect; sink, source, echo, rst; JSON lines with
 #   SHA-256 of both directions) on --stack kernel or --stack user, built in the build root so
 #   other suites (scapy hostile peers) find it beside `netrig`;
-# - interop.tcp.{tap,xdp_native,xdp_skb}: the user stack against Linux over TAP and AF_XDP on
-#   veth, both directions; interop.tcp.linux runs the same checks Linux-to-Linux (root).
+# - interop.tcp.{tap,xdp_native,xdp_skb}: the user stack against Linux over TAP (--offload off)
+#   and AF_XDP on veth, both directions; interop.tcp.tap_offload the same over TAP with offloads
+#   (vnet header, checksum offload, TSO/GRO; a shorter bulk, plus a tshark check of a pcap);
+#   interop.tcp.linux runs the same checks Linux-to-Linux (root).
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)
 add_executable(netrig_tcp_peer ${CMAKE_CURRENT_LIST_DIR}/tcp_peer.cpp)
 target_compile_options(netrig_tcp_peer PRIVATE ${NETRIG_WARNINGS})
@@ -13,7 +15,7 @@ set_target_properties(netrig_tcp_peer PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAK
 
 # One ctest per topology. Each moves 2 x 1 GB plus 100 connections, so they are labelled heavy
 # (not run under ASan). Measured wall time per mode: see the commit message / engineer B report.
-foreach(mode tap xdp-native xdp-skb linux)
+foreach(mode tap tap-offload xdp-native xdp-skb linux)
     string(REPLACE "-" "_" name ${mode})
     add_test(NAME interop.tcp.${name}
         COMMAND ${CMAKE_CURRENT_LIST_DIR}/tcp_interop.sh $<TARGET_FILE:netrig_tcp_peer> ${mode})

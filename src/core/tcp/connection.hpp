@@ -181,6 +181,11 @@ public:
     /// nothing in flight beyond the SYN). Returns false (and changes nothing) otherwise.
     [[nodiscard]] bool set_congestion(instant now, cc_algorithm algo);
 
+    /// TSO (set by the owner before poll()): the largest payload one new-data segment may
+    /// carry, as whole multiples of the MSS (segment_out::gso_size); 0 or <= MSS disables it.
+    /// Retransmissions, probes, SYN and RST stay MSS-sized.
+    void set_tso_payload_max(std::uint32_t bytes) { tso_payload_max_ = bytes; }
+
     /// Upper bound on segments one poll() emits, so a caller's loop stays bounded.
     static constexpr std::size_t poll_segments_max = 64;
 
@@ -328,6 +333,7 @@ private:
     bool established_once_ = false;
     std::uint32_t rcv_mss_ = default_mss_ipv4;  // largest payload received (delayed-ACK unit)
     std::uint32_t persist_count_ = 0;
+    std::uint32_t tso_payload_max_ = 0;  // set_tso_payload_max
     instant last_data_send_;
     std::uint32_t ts_rto_floor_ = 0;
     std::uint16_t peer_mss_limit_ =

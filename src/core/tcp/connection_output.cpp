@@ -244,8 +244,24 @@ bool connection::prepare_data(instant now, segment_out& seg) const {
         usable = static_cast<std::uint32_t>(
             std::min<std::int64_t>(usable, std::max<std::int64_t>(0, rwnd_room)));
     }
-    const std::uint32_t len = std::min({avail, mss, usable});
     const bool retransmission = from.before(snd_max_);
+    // TSO: new data may go as one segment of k full MSS pieces that the device cuts up (each
+    // piece gets this header; Linux's tcp_gso_segment moves PSH/FIN to the last one). Not for
+    // retransmissions nor during loss recovery, which stay MSS-sized.
+    std::uint32_t limit = mss;
+    if (tso_payload_max_ >= 2 * mss && !retransmission && !in_recovery_) {
+        limit = tso_payload_max_ / mss * mss;
+    }
+    std::uint32_t len = std::min({avail, limit, usable});
+    if (len > mss && len % mss != 0) {
+        // The last piece may be short only where a lone segment could be: it is all the data
+        // (PSH) and Nagle lets it go (nothing in flight, TCP_NODELAY, or the FIN follows).
+        const bool short_tail_ok =
+            len == avail && (cfg_.nodelay || fin_pending || snd_nxt_ == snd_una_);
+        if (!short_tail_ok) {
+            len -= len % mss;
+        }
+    }
     if (len < avail || avail == 0) {
         if (len == 0) {
             // FIN alone is not held back by the windows: it carries no data.
@@ -272,6 +288,9 @@ bool connection::prepare_data(instant now, segment_out& seg) const {
     }
     fill_header(now, seg, from, flags);
     fill_data(seg, from, len);
+    if (len > mss) {
+        seg.gso_size = static_cast<std::uint16_t>(mss);
+    }
     next_kind_ = tx_kind::data;
     return true;
 }

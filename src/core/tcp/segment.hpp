@@ -28,6 +28,9 @@ struct segment_out {
     wire::ipv4_address destination;  ///< IPv4 destination (the peer)
     wire::tcp::repr tcp;             ///< header and options; payload left empty
     std::array<bytes, 2> payload{};  ///< data, in two parts when the ring wraps
+    /// TSO: 0 for a normal segment; otherwise the payload is several pieces of gso_size bytes
+    /// (the last may be shorter) that the device cuts into segments with this header.
+    std::uint16_t gso_size = 0;
 
     /// Payload bytes.
     [[nodiscard]] std::size_t payload_len() const { return payload[0].size() + payload[1].size(); }
