@@ -7,6 +7,9 @@
 //       this process (sim executor, one thread); BOTH ends of every connection live in this
 //       process, so the figure covers 2 x N connection endpoints. --payload B: each connection
 //       then sends B bytes each way (reads them too), so the buffers have been used once.
+//       --idle S (default 3): virtual seconds the connections then stay idle before RSS is
+//       read; it must exceed conn_config::idle_release_after (1 s), after which the stack gives
+//       the empty buffers' storage back. The storage the buffers hold is printed too.
 //   tcp_idle_conns kernel [--conns 10000] [--payload 0]   the Linux stack on 127.0.0.1 (plain
 //       sockets, both ends here too): the socket memory is in the kernel, not in our RSS, so
 //       the kernel's own accounting is printed as well (Slab and /proc/net/sockstat "mem").
@@ -15,6 +18,7 @@
 #include <fmt/core.h>
 
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -29,6 +33,8 @@
 #include <string>
 #include <vector>
 
+#include "core/tcp/recv_buffer.hpp"
+#include "core/tcp/send_buffer.hpp"
 #include "net/tcp_listener.hpp"
 #include "net/tcp_stream.hpp"
 #include "net/user_stack.hpp"
@@ -127,8 +133,14 @@ task<void> exchange(net::tcp_stream& s, net::tcp_stream& t, std::size_t payload,
     }
 }
 
+// Storage held by every TCP send and receive buffer in the process, in KiB.
+std::pair<double, double> buffers_kib() {
+    return {static_cast<double>(netrig::core::tcp::send_buffer::totals().allocated_bytes) / 1024,
+            static_cast<double>(netrig::core::tcp::recv_buffer::totals().allocated_bytes) / 1024};
+}
+
 task<void> open_user(net::user_stack& server, net::user_stack& client, net::tcp_listener& l,
-                     std::size_t n, std::size_t payload, user_state& st) {
+                     std::size_t n, std::size_t payload, double idle_s, user_state& st) {
     netrig::runtime::task_group g;
     g.spawn(accept_all(l, n, st));
     const net::endpoint to{server.address().address, server_port};
@@ -152,11 +164,16 @@ task<void> open_user(net::user_stack& server, net::user_stack& client, net::tcp_
         co_await exchange(st.connected[i], st.accepted[i], payload, st);
         co_await exchange(st.accepted[i], st.connected[i], payload, st);
     }
-    // Let delayed ACKs and any timers of the exchange run out: the connections are idle now.
-    (void)co_await netrig::runtime::sleep_for(std::chrono::seconds{1});
+    const auto [send_kib, recv_kib] = buffers_kib();
+    fmt::print("user: after the exchange, buffers hold send {:.0f} KiB, receive {:.0f} KiB\n",
+               send_kib, recv_kib);
+    // Let delayed ACKs and any timers of the exchange run out, and the idle period pass: the
+    // connections are idle now.
+    (void)co_await netrig::runtime::sleep_for(
+        std::chrono::duration_cast<netrig::duration>(std::chrono::duration<double>{idle_s}));
 }
 
-int run_user(std::size_t n, std::size_t payload) {
+int run_user(std::size_t n, std::size_t payload, double idle_s) {
     const std::uint64_t rss0 = rss_kib();
     netrig::runtime::sim_executor ex;
     net::user_stack_config a;
@@ -182,7 +199,7 @@ int run_user(std::size_t n, std::size_t payload) {
     user_state st;
     st.accepted.reserve(n);
     st.connected.reserve(n);
-    ex.run(open_user(*pair->first, *pair->second, *listener, n, payload, st));
+    ex.run(open_user(*pair->first, *pair->second, *listener, n, payload, idle_s, st));
     if (st.error) {
         fmt::print(stderr, "tcp_idle_conns: after {} connections: {}\n", st.connected.size(),
                    st.error.message());
@@ -194,6 +211,21 @@ int run_user(std::size_t n, std::size_t payload) {
                static_cast<double>(rss0) / 1024, static_cast<double>(rss1) / 1024,
                n + 16);
     report("user", n, rss1, rss2);
+    const auto [send_kib, recv_kib] = buffers_kib();
+    fmt::print("user: after {:.1f} s idle, buffers hold send {:.0f} KiB, receive {:.0f} KiB\n",
+               idle_s, send_kib, recv_kib);
+    // glibc keeps the touched pages of freed chunks inside its heap (only the top of the heap
+    // is trimmed on free), so storage the buffers gave back may still count in VmRSS; what
+    // malloc_trim returns is memory the stack no longer holds.
+    ::malloc_trim(0);
+    const std::uint64_t rss3 = rss_kib();
+    fmt::print("user: after malloc_trim(0): VmRSS {:.1f} MiB, {:+.1f} MiB over the stacks, "
+               "{:.0f} bytes per connection (both endpoints)\n",
+               static_cast<double>(rss3) / 1024,
+               (static_cast<double>(rss3) - static_cast<double>(rss1)) / 1024,
+               (static_cast<double>(rss3) - static_cast<double>(rss1)) * 1024 /
+                   static_cast<double>(n));
+    fmt::print("RESULT user_trimmed conns {} rss_before_kib {} rss_after_kib {}\n", n, rss1, rss3);
     fmt::print("user: whole process with the stacks: {:.1f} MiB for {} connections "
                "(2 x {} endpoints); payload exchanged per connection: {} B each way\n",
                static_cast<double>(rss2) / 1024, n, n, payload);
@@ -300,12 +332,15 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     std::size_t conns = 10000;
     std::size_t payload = 0;
+    double idle_s = 3;
     CLI::App* user = app.add_subcommand("user", "two user stacks on the sim link");
     CLI::App* kernel = app.add_subcommand("kernel", "the kernel stack on 127.0.0.1");
     for (CLI::App* sub : {user, kernel}) {
         sub->add_option("--conns,-n", conns, "connections")->check(CLI::Range(1, 60000));
         sub->add_option("--payload", payload, "bytes each way per connection before idling");
     }
+    user->add_option("--idle", idle_s, "virtual seconds idle before measuring")
+        ->check(CLI::Range(0.0, 3600.0));
     CLI11_PARSE(app, argc, argv);
-    return user->parsed() ? run_user(conns, payload) : run_kernel(conns, payload);
+    return user->parsed() ? run_user(conns, payload, idle_s) : run_kernel(conns, payload);
 }
