@@ -2,8 +2,6 @@
 // core: the path-MTU cache.
 #include "core/pmtu_cache.hpp"
 
-#include <algorithm>
-
 #include "base/assert.hpp"
 
 namespace netrig::core {
@@ -59,19 +57,15 @@ const pmtu_cache::entry* pmtu_cache::find(instant now, wire::ipv4_address destin
     return nullptr;
 }
 
-std::optional<std::uint16_t> pmtu_cache::lookup(instant now,
-                                                 wire::ipv4_address destination) const {
-    // Per segment sent: with no learnt PMTU at all (the usual case) this is all the work.
-    if (in_use_ == 0) {
-        return std::nullopt;
-    }
+std::optional<std::uint16_t> pmtu_cache::lookup_slow(instant now,
+                                                      wire::ipv4_address destination) const {
     if (const entry* e = find(now, destination)) {
         return e->mtu;
     }
     return std::nullopt;
 }
 
-void pmtu_cache::expire(instant now) {
+void pmtu_cache::expire_slow(instant now) {
     for (auto& e : entries_) {
         if (e.in_use && e.expires <= now) {
             e.in_use = false;
@@ -80,7 +74,7 @@ void pmtu_cache::expire(instant now) {
     }
 }
 
-std::optional<instant> pmtu_cache::next_deadline() const {
+std::optional<instant> pmtu_cache::next_deadline_slow() const {
     std::optional<instant> d;
     for (const auto& e : entries_) {
         if (e.in_use && (!d || e.expires < *d)) {

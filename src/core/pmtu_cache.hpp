@@ -28,13 +28,29 @@ public:
 
     /// The PMTU for destination if a live entry exists.
     [[nodiscard]] std::optional<std::uint16_t> lookup(instant now,
-                                                      wire::ipv4_address destination) const;
+                                                      wire::ipv4_address destination) const {
+        // Per segment sent: with no learnt PMTU at all (the usual case) this is all the work,
+        // inline in the caller.
+        if (in_use_ == 0) {
+            return std::nullopt;
+        }
+        return lookup_slow(now, destination);
+    }
 
     /// Removes expired entries (RFC 1191 §6.3: raise the estimate again after ~10 minutes).
-    void expire(instant now);
+    void expire(instant now) {
+        if (in_use_ != 0) {  // called on every poll: no scan of an empty table
+            expire_slow(now);
+        }
+    }
 
     /// The earliest expiry, if any entry is live.
-    [[nodiscard]] std::optional<instant> next_deadline() const;
+    [[nodiscard]] std::optional<instant> next_deadline() const {
+        if (in_use_ == 0) {  // asked on every poll
+            return std::nullopt;
+        }
+        return next_deadline_slow();
+    }
 
     /// Entries in use (live or expired but not yet removed by expire()).
     [[nodiscard]] std::size_t size() const { return in_use_; }
@@ -47,6 +63,10 @@ private:
         bool in_use = false;
     };
     [[nodiscard]] const entry* find(instant now, wire::ipv4_address destination) const;
+    [[nodiscard]] std::optional<std::uint16_t> lookup_slow(instant now,
+                                                           wire::ipv4_address destination) const;
+    void expire_slow(instant now);
+    [[nodiscard]] std::optional<instant> next_deadline_slow() const;
 
     std::vector<entry> entries_;
     duration lifetime_;

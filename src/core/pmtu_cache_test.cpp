@@ -87,6 +87,15 @@ public:
             }
         }
     }
+    [[nodiscard]] std::optional<instant> next_deadline() const {
+        std::optional<instant> d;
+        for (const auto& e : entries_) {
+            if (e.in_use && (!d || e.expires < *d)) {
+                d = e.expires;
+            }
+        }
+        return d;
+    }
     [[nodiscard]] std::size_t size() const {
         std::size_t n = 0;
         for (const auto& e : entries_) {
@@ -129,6 +138,7 @@ TEST(pmtu_cache_fast_path_test, random_operations_match_the_scanning_reference) 
             ASSERT_EQ(c.lookup(now, dst), ref.lookup(now, dst))
                 << "capacity " << capacity << " step " << step;
             ASSERT_EQ(c.size(), ref.size()) << "capacity " << capacity << " step " << step;
+            ASSERT_EQ(c.next_deadline(), ref.next_deadline()) << "capacity " << capacity;
         }
     }
 }
