@@ -125,8 +125,50 @@ private:
     std::thread writer_;
 };
 
+namespace detail {
+/// RFC 1071: the one's-complement sum of data as big-endian 16-bit words (an odd last byte
+/// padded with zero), folded to 16 bits.
+[[nodiscard]] inline std::uint16_t ones_sum16(bytes data) {
+    std::uint64_t sum = 0;
+    std::size_t i = 0;
+    for (; i + 1 < data.size(); i += 2) {
+        sum += static_cast<std::uint64_t>((unsigned{data[i]} << 8U) | data[i + 1]);
+    }
+    if (i < data.size()) {
+        sum += static_cast<std::uint64_t>(unsigned{data[i]} << 8U);
+    }
+    while ((sum >> 16U) != 0) {
+        sum = (sum & 0xffffU) + (sum >> 16U);
+    }
+    return static_cast<std::uint16_t>(sum);
+}
+
+/// The frame as it leaves the device: a partial L4 checksum (offload.needs_checksum: the field
+/// holds the pseudo-header sum) completed the way virtio 1.1 §5.1.6.2 asks the device to,
+/// written into `scratch`. Frames without a partial checksum are returned as they are.
+[[nodiscard]] inline bytes completed_for_capture(bytes frame, const frame_offload& offload,
+                                                 std::vector<std::uint8_t>& scratch) {
+    const std::size_t field = std::size_t{offload.checksum_start} + offload.checksum_offset;
+    if (!offload.needs_checksum || field + 2 > frame.size()) {
+        return frame;
+    }
+    scratch.assign(frame.begin(), frame.end());
+    auto sum = static_cast<std::uint16_t>(~ones_sum16(bytes{scratch}.subspan(offload.checksum_start)));
+    // RFC 768: a computed UDP checksum of 0 goes out as 0xffff; TCP (offset 16) keeps 0.
+    if (sum == 0 && offload.checksum_offset == 6) {
+        sum = 0xffff;
+    }
+    scratch[field] = static_cast<std::uint8_t>(sum >> 8U);
+    scratch[field + 1] = static_cast<std::uint8_t>(sum);
+    return bytes{scratch};
+}
+}  // namespace detail
+
 /// Wraps device D (Holder = D to own it, D& to borrow it) and records its traffic into a
-/// pcap_sink that outlives the recorder. Models link_device; stats are the inner device's.
+/// pcap_sink that outlives the recorder. Frames with a partial checksum (TAP checksum offload,
+/// both directions) are recorded with the checksum completed, as they are on the wire beyond
+/// the device, so captures verify in tshark; that costs one copy and one sum of such frames,
+/// only while capturing. TSO/GRO frames are recorded whole (up to 64 KiB, above the MTU). Models link_device; stats are the inner device's.
 /// Transmitted frames are recorded when consumed (before a later flush could drop them).
 template <class Holder>
 class pcap_recorder {
@@ -157,10 +199,10 @@ public:
             return inner_.consume(len, [&](mut_bytes b) -> decltype(auto) {
                 if constexpr (std::is_void_v<decltype(fn(b))>) {
                     fn(b);
-                    sink_->offer(now_, b);
+                    record(b);
                 } else {
                     decltype(auto) out = fn(b);
-                    sink_->offer(now_, b);
+                    record(b);
                     return out;
                 }
             });
@@ -168,17 +210,25 @@ public:
         /// Passes an offload request to the inner token (ignored if it takes none). The capture
         /// shows the frame as the stack wrote it: a TSO frame larger than the MTU, a partial
         /// checksum.
-        void set_offload(const tx_offload& offload) { set_tx_offload(inner_, offload); }
+        void set_offload(const tx_offload& offload) {
+            offload_ = offload;
+            set_tx_offload(inner_, offload);
+        }
         /// The wrapped token (for backend extras such as tap's set_offload()).
         [[nodiscard]] typename device::tx_token_type& inner() { return inner_; }
 
     private:
         friend class pcap_recorder;
-        tx_token_type(typename device::tx_token_type&& inner, pcap_sink* sink, instant now)
-            : inner_(std::move(inner)), sink_(sink), now_(now) {}
+        tx_token_type(typename device::tx_token_type&& inner, pcap_recorder* owner, instant now)
+            : inner_(std::move(inner)), sink_(owner->sink_), owner_(owner), now_(now) {}
+        void record(bytes frame) {
+            sink_->offer(now_, detail::completed_for_capture(frame, offload_, owner_->scratch_));
+        }
         typename device::tx_token_type inner_;
         pcap_sink* sink_;
+        pcap_recorder* owner_;
         instant now_;
+        tx_offload offload_{};
     };
 
     /// receive_batch() passes the inner device's rx_offload (all zero if it reports none).
@@ -201,7 +251,7 @@ public:
     template <class Fn>
     std::size_t receive_batch(instant now, std::size_t max, Fn&& fn) {
         return receive_batch_offload(dev_, now, max, [&](bytes f, const rx_offload& o) {
-            sink_->offer(now, f);
+            sink_->offer(now, detail::completed_for_capture(f, o, scratch_));
             call_rx(fn, f, o);
         });
     }
@@ -211,7 +261,7 @@ public:
         if (!t) {
             return std::nullopt;
         }
-        return tx_token_type{std::move(*t), sink_, now};
+        return tx_token_type{std::move(*t), this, now};
     }
     /// See link_device.
     void flush(instant now) { dev_.flush(now); }
@@ -229,6 +279,7 @@ public:
 private:
     Holder dev_;
     pcap_sink* sink_;
+    std::vector<std::uint8_t> scratch_;  // a frame with its checksum completed, for the capture
 };
 
 }  // namespace netrig::link

@@ -249,7 +249,10 @@ bool connection::prepare_data(instant now, segment_out& seg) const {
     // piece gets this header; Linux's tcp_gso_segment moves PSH/FIN to the last one). Not for
     // retransmissions nor during loss recovery, which stay MSS-sized.
     std::uint32_t limit = mss;
-    if (tso_payload_max_ >= 2 * mss && !retransmission && !in_recovery_) {
+    // A peer whose MSS is at or below the RFC 9293 §3.7.1 default (536, e.g. one that sent
+    // MSS 0) gets one segment per frame, so even a capture at the TAP shows what it asked for.
+    if (tso_payload_max_ >= 2 * mss && neg_.send_mss > default_mss_ipv4 && !retransmission &&
+        !in_recovery_) {
         limit = tso_payload_max_ / mss * mss;
     }
     std::uint32_t len = std::min({avail, limit, usable});
