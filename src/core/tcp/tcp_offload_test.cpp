@@ -262,6 +262,63 @@ TEST_F(offload_pair, gro_super_frames_with_partial_checksums_are_delivered_byte_
     EXPECT_EQ(info->retransmits, 0U);
 }
 
+TEST_F(offload_pair, a_64_kib_gro_segment_is_acked_at_once) {
+    make(true, true);
+    auto l = b_->tcp_listen(now_, {{}, 7000}, {});
+    ASSERT_TRUE(l);
+    auto c = a_->tcp_connect(now_, {b_->config().address.address, 7000}, std::nullopt, {});
+    ASSERT_TRUE(c);
+    std::optional<tcp_handle> s;
+    ASSERT_TRUE(run(10s, [&] {
+        if (!s) {
+            if (auto r = b_->tcp_accept(*l)) {
+                s = *r;
+            }
+        }
+        return s && a_->tcp_readiness(*c).connected;
+    }));
+    // Let cwnd grow past 64 KiB first (slow start over a few round trips).
+    const auto warm = pattern(1024 * 1024);
+    std::size_t sent = 0;
+    std::vector<std::uint8_t> buf(1 << 20);
+    std::size_t got = 0;
+    run(10s, [&] {
+        while (sent < warm.size()) {
+            auto r = a_->tcp_send(now_, *c, bytes{warm}.subspan(sent));
+            if (!r) {
+                break;
+            }
+            sent += *r;
+        }
+        while (auto r = b_->tcp_recv(now_, *s, buf)) {
+            if (*r == 0) {
+                break;
+            }
+            got += *r;
+        }
+        return got == warm.size();
+    });
+    ASSERT_EQ(got, warm.size());
+    ASSERT_TRUE(run(1s, [&] { return a_->tcp_info(*c)->bytes_acked >= warm.size(); }));
+    // A 45 x 1448-byte write goes out as one super-frame; b, handed it whole (GRO), answers in
+    // the same poll with an ACK for all of it, not after its delayed-ACK timer.
+    const auto block = pattern(45 * 1448);
+    ASSERT_EQ(a_->tcp_send(now_, *c, block).value_or(0), block.size());
+    auto frames = drain_offload(*a_, now_);
+    ASSERT_EQ(frames.size(), 1U);
+    ASSERT_TRUE(frames[0].info.gso_tcpv4);
+    const std::uint32_t seq = load_be32(bytes{frames[0].bytes_}, l4_at + 4);
+    b_->receive(now_, frames[0].bytes_,
+                rx_frame_info{.checksum_partial = true, .gso_size = frames[0].info.gso_size});
+    const auto acks = drain_offload(*b_, now_);
+    ASSERT_FALSE(acks.empty());
+    const std::uint32_t ack = load_be32(bytes{acks.back().bytes_}, l4_at + 8);
+    // (The windows may cut the write short of 45 pieces; it is still one super-frame.)
+    const std::size_t payload = frames[0].bytes_.size() - frames[0].info.hdr_len;
+    EXPECT_GE(payload, 20U * frames[0].info.gso_size);
+    EXPECT_EQ(ack, seq + static_cast<std::uint32_t>(payload));
+}
+
 TEST_F(offload_pair, tso_segments_carry_mss_pieces_and_partial_acks_are_handled) {
     make(true, false);
     const auto data = pattern(3 * 1024 * 1024 + 77);
