@@ -146,6 +146,9 @@ protected:
                     // Pieces one by one, b sending what it wants (ACKs for parts of the
                     // super-segment) in between.
                     for (auto& p : segment_tso(f.bytes_, f.info)) {
+                        if (drop_every_ != 0 && ++pieces_ % drop_every_ == 0) {
+                            continue;  // lost on the wire after the device cut it
+                        }
                         b_->receive(now_, p);
                         for (auto& r : drain_offload(*b_, now_)) {
                             back_.push_back(std::move(r.bytes_));
@@ -153,6 +156,12 @@ protected:
                     }
                 }
                 continue;
+            }
+            if (pieces_ > 0 && f.bytes_.size() > l4_at + 32) {
+                // An MSS-sized frame after a loss: retransmissions must stay within the MSS.
+                const std::size_t tcp_header = (f.bytes_[l4_at + 12] >> 4U) * 4U;
+                max_retransmit_ =
+                    std::max(max_retransmit_, f.bytes_.size() - l4_at - tcp_header);
             }
             if (f.info.needs_checksum) {
                 complete_partial(f.bytes_, f.info);
@@ -246,6 +255,9 @@ protected:
     std::size_t a_large_ = 0;
     std::vector<std::uint16_t> gso_sizes_;
     std::vector<std::uint16_t> hdr_lens_;
+    std::size_t drop_every_ = 0;  // drop every n-th piece of a cut TSO frame (0: none)
+    std::size_t pieces_ = 0;
+    std::size_t max_retransmit_ = 0;
 };
 
 TEST_F(offload_pair, gro_super_frames_with_partial_checksums_are_delivered_byte_exact) {
@@ -341,6 +353,23 @@ TEST_F(offload_pair, tso_segments_carry_mss_pieces_and_partial_acks_are_handled)
     EXPECT_EQ(info->retransmits, 0U);
     EXPECT_EQ((*b_).stats()[drop_reason::tcp_bad_checksum], 0U);
     EXPECT_GT((*b_).stats()[stat::tcp_segments_received], 2000U);
+}
+
+TEST_F(offload_pair, lost_pieces_of_tso_segments_are_recovered_with_sack_mss_sized) {
+    make(true, false);
+    drop_every_ = 211;  // one piece in 211 after the device cut the frame
+    const auto data = pattern(2 * 1024 * 1024 + 5);
+    const auto got = bulk(data);
+    ASSERT_EQ(got.size(), data.size());
+    EXPECT_TRUE(got == data);
+    const auto info = a_->tcp_info(client_);
+    ASSERT_TRUE(info);
+    // Each lost piece is one MSS hole inside a super-segment: SACK recovery (RFC 6675) fills
+    // it with an MSS-sized retransmission, without waiting for the RTO.
+    EXPECT_GT(info->fast_retransmits, 0U);
+    EXPECT_GE(info->retransmits, pieces_ / drop_every_);
+    EXPECT_EQ(info->rto_expirations, 0U);
+    EXPECT_LE(max_retransmit_, 1448U);
 }
 
 TEST_F(offload_pair, without_tso_segments_stay_mss_sized) {
