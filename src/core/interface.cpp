@@ -383,8 +383,8 @@ result<void, errc> interface::send_ipv4(instant now, wire::ipv4_address destinat
     const std::size_t chunk = room & ~std::size_t{7};
     const std::size_t nfrags =
         l4.size() <= room || gso_size > 0 ? 1 : (l4.size() + chunk - 1) / chunk;
-    const std::size_t frame_len_max =
-        ethernet::min_header_len + ipv4::min_header_len + std::min(l4.size(), nfrags == 1 ? l4.size() : chunk);
+    const std::size_t frame_len_max = ethernet::min_header_len + ipv4::min_header_len +
+                                      (nfrags == 1 ? l4.size() : chunk);
 
     arp_entry* entry = nullptr;
     if (!resolved) {

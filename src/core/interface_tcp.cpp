@@ -153,7 +153,8 @@ void interface::tcp_deliver(instant now, std::uint16_t i, const tcp::segment_in&
     tcp::connection& c = *tcp_[i].conn;
     const std::size_t piece = rx_info_.gso_size;
     const bytes data = seg.tcp.payload;
-    if (piece == 0 || data.size() <= piece || (seg.tcp.flags & (wtcp::flag::syn | wtcp::flag::rst)) != 0) {
+    if (piece == 0 || data.size() <= piece ||
+        (seg.tcp.flags & (wtcp::flag::syn | wtcp::flag::rst)) != 0) {
         c.on_segment(now, seg);
         return;
     }

@@ -134,7 +134,8 @@ TEST(any_device, offload_information_crosses_the_erasure_and_the_pcap_recorder) 
     // A device without offload reporting gives all-zero information.
     sim_network net({.ports = 2});
     auto sim = make_any_device_ref(net.port(0));
-    net.port(1).transmit(instant{})->consume(60, [](mut_bytes f) { std::memset(f.data(), 0xff, 12); });
+    net.port(1).transmit(instant{})->consume(
+        60, [](mut_bytes f) { std::memset(f.data(), 0xff, 12); });
     got.reset();
     sim->receive_batch(instant{}, 8, [&](bytes /*f*/, const rx_offload& o) { got = o; });
     ASSERT_TRUE(got);
@@ -143,7 +144,8 @@ TEST(any_device, offload_information_crosses_the_erasure_and_the_pcap_recorder) 
     // Tx requests reach the inner token through both wrappers.
     auto tx = any->transmit(instant{});
     ASSERT_TRUE(tx);
-    tx->set_offload(tx_offload{.needs_checksum = true, .checksum_start = 34, .checksum_offset = 16});
+    tx->set_offload(
+        tx_offload{.needs_checksum = true, .checksum_start = 34, .checksum_offset = 16});
     tx->consume(100, [](mut_bytes f) { f[0] = 1; });
     ASSERT_TRUE(dev.last_tx);
     EXPECT_TRUE(dev.last_tx->needs_checksum);

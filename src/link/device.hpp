@@ -45,7 +45,7 @@ struct capabilities {
 /// what the stack asks the device to do (complete a partial checksum, segment a TSO frame).
 /// All zero means "nothing special": a complete, unverified frame of at most the MTU.
 struct frame_offload {
-    bool needs_checksum = false;        ///< VIRTIO_NET_HDR_F_NEEDS_CSUM: the L4 checksum is partial.
+    bool needs_checksum = false;        ///< VIRTIO_NET_HDR_F_NEEDS_CSUM: L4 checksum is partial.
     bool data_valid = false;            ///< VIRTIO_NET_HDR_F_DATA_VALID: checksum already verified.
     std::uint8_t gso_type = 0;          ///< VIRTIO_NET_HDR_GSO_* (gso_none, gso_tcpv4).
     std::uint16_t hdr_len = 0;          ///< Bytes of headers (Ethernet + IP + L4), for GSO.

@@ -153,7 +153,8 @@ namespace detail {
         return frame;
     }
     scratch.assign(frame.begin(), frame.end());
-    auto sum = static_cast<std::uint16_t>(~ones_sum16(bytes{scratch}.subspan(offload.checksum_start)));
+    auto sum = static_cast<std::uint16_t>(
+        ~ones_sum16(bytes{scratch}.subspan(offload.checksum_start)));
     // RFC 768: a computed UDP checksum of 0 goes out as 0xffff; TCP (offset 16) keeps 0.
     if (sum == 0 && offload.checksum_offset == 6) {
         sum = 0xffff;

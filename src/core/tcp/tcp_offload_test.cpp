@@ -141,7 +141,8 @@ protected:
                 EXPECT_GT(f.bytes_.size() - f.info.hdr_len, f.info.gso_size);
                 if (b_gro_) {
                     b_->receive(now_, f.bytes_,
-                                rx_frame_info{.checksum_partial = true, .gso_size = f.info.gso_size});
+                                rx_frame_info{.checksum_partial = true,
+                                              .gso_size = f.info.gso_size});
                 } else {
                     // Pieces one by one, b sending what it wants (ACKs for parts of the
                     // super-segment) in between.
