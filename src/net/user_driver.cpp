@@ -279,6 +279,10 @@ void driver::turn() {
         }
     }
     in_turn_ = false;
+    // Idle connections released their buffers in this turn's poll(): give the pages back.
+    if (heap_trim_.should_trim(tcp_buffer_bytes())) {
+        (void)trim_heap();
+    }
     rearm();
     if (yielded && reg_ != nullptr) {
         // Frames may be waiting that this turn left for later: turn again once the ready

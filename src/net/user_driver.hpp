@@ -17,6 +17,7 @@
 #include "base/time.hpp"
 #include "core/interface.hpp"
 #include "link/any_device.hpp"
+#include "net/heap_trim.hpp"
 #include "runtime/poll.hpp"
 #include "runtime/scheduler.hpp"
 #include "runtime/task.hpp"
@@ -204,6 +205,7 @@ private:
     std::uint64_t rx_yields_total_ = 0;
     std::uint32_t rx_yields_ = 0;  // consecutive turns that skipped receiving
     bool in_turn_ = false;
+    heap_trim_policy heap_trim_;  // pages of released TCP buffers back to the system
     bool again_ = false;
     bool tx_stalled_ = false;
 };
