@@ -194,7 +194,7 @@ pcap_sink::~pcap_sink() {
     (void)close();
 }
 
-bool pcap_sink::offer(instant at, bytes frame) {
+bool pcap_sink::offer(instant at, bytes frame, std::optional<capture_patch> patch) {
     ++offered_;
     if (closed_) {
         ++dropped_;
@@ -220,6 +220,10 @@ bool pcap_sink::offer(instant at, bytes frame) {
     std::uint8_t* p = ring_ + (head & (capacity_ - 1));
     std::memcpy(p, &rh, sizeof rh);
     std::memcpy(p + sizeof rh, frame.data(), captured);
+    if (patch && patch->offset + 2 <= captured) {
+        p[sizeof rh + patch->offset] = static_cast<std::uint8_t>(patch->value >> 8U);
+        p[sizeof rh + patch->offset + 1] = static_cast<std::uint8_t>(patch->value);
+    }
     head_local_ = head + need;
     // One plain store on x86; the writer reads head_ about once per millisecond.
     head_.store(head_local_, std::memory_order_release);

@@ -16,8 +16,10 @@
 #pragma once
 
 #include <atomic>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -63,6 +65,13 @@ struct pcap_options {
 /// Reads CLOCK_REALTIME once and returns the real time of instant{} given that it is `now`.
 [[nodiscard]] std::int64_t realtime_base_now(instant now);
 
+/// A 16-bit big-endian value written over a recorded frame's copy at `offset` (a checksum the
+/// device would have completed on the wire).
+struct capture_patch {
+    std::size_t offset = 0;     ///< Byte offset in the frame.
+    std::uint16_t value = 0;    ///< Value, host order (stored big-endian).
+};
+
 /// What a capture did. At close, offered = written + dropped + failed.
 struct pcap_counts {
     std::uint64_t offered = 0;  ///< Frames given to the capture.
@@ -86,9 +95,10 @@ public:
     /// Closes (see close()).
     ~pcap_sink();
 
-    /// Copies frame into the ring as one record stamped `at`; false (and counted) when the ring
-    /// lacks room. Call from one thread only (the device's), the same one that calls close().
-    bool offer(instant at, bytes frame);
+    /// Copies frame into the ring as one record stamped `at`, then writes patch (if any, and if
+    /// inside the captured bytes) over the copy; false (and counted) when the ring lacks room.
+    /// Call from one thread only (the device's), the same one that calls close().
+    bool offer(instant at, bytes frame, std::optional<capture_patch> patch = std::nullopt);
     /// Stops the writer after it drained the ring, closes the file, returns the final counts.
     /// Idempotent.
     pcap_counts close();
@@ -127,41 +137,56 @@ private:
 
 namespace detail {
 /// RFC 1071: the one's-complement sum of data as big-endian 16-bit words (an odd last byte
-/// padded with zero), folded to 16 bits.
+/// padded with zero), folded to 16 bits. RFC 1071 §2(B): the sum does not depend on byte order,
+/// so it adds native (little-endian) 32-bit halves of 8-byte loads and swaps the folded result;
+/// this runs per captured frame with a partial checksum, so it must not cost a byte loop.
 [[nodiscard]] inline std::uint16_t ones_sum16(bytes data) {
+    const std::uint8_t* p = data.data();
+    const std::size_t n = data.size();
     std::uint64_t sum = 0;
     std::size_t i = 0;
-    for (; i + 1 < data.size(); i += 2) {
-        sum += static_cast<std::uint64_t>((unsigned{data[i]} << 8U) | data[i + 1]);
+    for (; i + 8 <= n; i += 8) {
+        std::uint64_t w = 0;
+        std::memcpy(&w, p + i, sizeof w);
+        sum += (w & 0xffffffffU) + (w >> 32U);
     }
-    if (i < data.size()) {
-        sum += static_cast<std::uint64_t>(unsigned{data[i]} << 8U);
+    for (; i + 2 <= n; i += 2) {
+        std::uint16_t h = 0;
+        std::memcpy(&h, p + i, sizeof h);
+        sum += h;
+    }
+    if (i < n) {
+        // The odd last byte is the high byte of a zero-padded big-endian word: in the native
+        // (little-endian) pairing used above that is the low byte.
+        sum += p[i];
     }
     while ((sum >> 16U) != 0) {
         sum = (sum & 0xffffU) + (sum >> 16U);
     }
-    return static_cast<std::uint16_t>(sum);
+    const auto native = static_cast<std::uint16_t>(sum);
+    if constexpr (std::endian::native == std::endian::little) {
+        return static_cast<std::uint16_t>((native << 8U) | (native >> 8U));
+    } else {
+        return native;
+    }
 }
 
-/// The frame as it leaves the device: a partial L4 checksum (offload.needs_checksum: the field
-/// holds the pseudo-header sum) completed the way virtio 1.1 §5.1.6.2 asks the device to,
-/// written into `scratch`. Frames without a partial checksum are returned as they are.
-[[nodiscard]] inline bytes completed_for_capture(bytes frame, const frame_offload& offload,
-                                                 std::vector<std::uint8_t>& scratch) {
+/// The completed L4 checksum of a frame with a partial one (offload.needs_checksum: the field
+/// holds the pseudo-header sum), the way virtio 1.1 §5.1.6.2 asks the device to complete it,
+/// as a 2-byte patch for pcap_sink::offer; nullopt if the frame needs none. The frame is not
+/// copied: only the sum is computed, and the sink patches its own copy.
+[[nodiscard]] inline std::optional<capture_patch> capture_checksum(bytes frame,
+                                                                   const frame_offload& offload) {
     const std::size_t field = std::size_t{offload.checksum_start} + offload.checksum_offset;
     if (!offload.needs_checksum || field + 2 > frame.size()) {
-        return frame;
+        return std::nullopt;
     }
-    scratch.assign(frame.begin(), frame.end());
-    auto sum = static_cast<std::uint16_t>(
-        ~ones_sum16(bytes{scratch}.subspan(offload.checksum_start)));
+    auto sum = static_cast<std::uint16_t>(~ones_sum16(frame.subspan(offload.checksum_start)));
     // RFC 768: a computed UDP checksum of 0 goes out as 0xffff; TCP (offset 16) keeps 0.
     if (sum == 0 && offload.checksum_offset == 6) {
         sum = 0xffff;
     }
-    scratch[field] = static_cast<std::uint8_t>(sum >> 8U);
-    scratch[field + 1] = static_cast<std::uint8_t>(sum);
-    return bytes{scratch};
+    return capture_patch{.offset = field, .value = sum};
 }
 }  // namespace detail
 
@@ -223,7 +248,7 @@ public:
         tx_token_type(typename device::tx_token_type&& inner, pcap_recorder* owner, instant now)
             : inner_(std::move(inner)), sink_(owner->sink_), owner_(owner), now_(now) {}
         void record(bytes frame) {
-            sink_->offer(now_, detail::completed_for_capture(frame, offload_, owner_->scratch_));
+            sink_->offer(now_, frame, detail::capture_checksum(frame, offload_));
         }
         typename device::tx_token_type inner_;
         pcap_sink* sink_;
@@ -252,7 +277,7 @@ public:
     template <class Fn>
     std::size_t receive_batch(instant now, std::size_t max, Fn&& fn) {
         return receive_batch_offload(dev_, now, max, [&](bytes f, const rx_offload& o) {
-            sink_->offer(now, detail::completed_for_capture(f, o, scratch_));
+            sink_->offer(now, f, detail::capture_checksum(f, o));
             call_rx(fn, f, o);
         });
     }
@@ -280,7 +305,6 @@ public:
 private:
     Holder dev_;
     pcap_sink* sink_;
-    std::vector<std::uint8_t> scratch_;  // a frame with its checksum completed, for the capture
 };
 
 }  // namespace netrig::link

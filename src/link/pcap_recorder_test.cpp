@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/rng.hpp"
 #include "link/sim_network.hpp"
 
 using namespace std::chrono_literals;
@@ -214,6 +215,88 @@ TEST(pcap_recorder, snap_length_cuts_frames_and_keeps_the_original_length) {
     EXPECT_EQ(recs[0].data, std::vector<std::uint8_t>(big.begin(), big.begin() + 100));
     EXPECT_EQ(recs[1].len, 60U);
     EXPECT_EQ(recs[1].data, small);
+    std::remove(path.c_str());
+}
+
+// RFC 1071 §4.1's reference loop: big-endian 16-bit words, an odd last byte padded with zero.
+std::uint16_t reference_sum(const std::vector<std::uint8_t>& d, std::size_t from) {
+    std::uint32_t sum = 0;
+    for (std::size_t i = from; i < d.size(); i += 2) {
+        sum += (unsigned{d[i]} << 8U) | (i + 1 < d.size() ? d[i + 1] : 0U);
+        sum = (sum & 0xffffU) + (sum >> 16U);
+    }
+    return static_cast<std::uint16_t>(sum);
+}
+
+TEST(pcap_recorder, fast_capture_sum_matches_the_rfc_1071_reference) {
+    netrig::rng random{7};
+    for (std::size_t len = 0; len < 300; ++len) {
+        for (std::size_t from : {std::size_t{0}, std::size_t{1}, std::size_t{3}}) {
+            if (from > len) {
+                continue;
+            }
+            std::vector<std::uint8_t> d(len);
+            for (auto& b : d) {
+                b = static_cast<std::uint8_t>(random());
+            }
+            const auto fast = nl::detail::ones_sum16(netrig::bytes{d}.subspan(from));
+            // 0x0000 and 0xffff are the same number in ones' complement.
+            const auto ref = reference_sum(d, from);
+            EXPECT_TRUE(fast == ref || (fast == 0 && ref == 0xffff) || (fast == 0xffff && ref == 0))
+                << "len " << len << " from " << from << ": " << fast << " vs " << ref;
+        }
+    }
+    std::vector<std::uint8_t> ones(9001, 0xff);
+    EXPECT_EQ(nl::detail::ones_sum16(ones), reference_sum(ones, 0));
+}
+
+TEST(pcap_recorder, partial_checksums_are_completed_in_the_capture_only) {
+    // A UDP frame as a stack with tx checksum offload writes it: the field (offset 34 + 6)
+    // holds the pseudo-header sum P. The capture must show ~sum(L4 with P in the field), which
+    // verifies with the pseudo-header: sum(L4 with the result) + P == 0xffff. The frame itself
+    // is not changed.
+    netrig::rng random{9};
+    std::vector<std::uint8_t> frame(14 + 20 + 8 + 1473);
+    for (auto& b : frame) {
+        b = static_cast<std::uint8_t>(random());
+    }
+    const std::uint16_t pseudo = 0x1234;
+    frame[40] = pseudo >> 8U;
+    frame[41] = pseudo & 0xffU;
+    const auto original = frame;
+    const nl::frame_offload off{.needs_checksum = true, .checksum_start = 34, .checksum_offset = 6};
+    const auto patch = nl::detail::capture_checksum(frame, off);
+    ASSERT_TRUE(patch.has_value());
+    EXPECT_EQ(patch->offset, 40U);
+    EXPECT_FALSE(nl::detail::capture_checksum(frame, nl::frame_offload{}).has_value());
+
+    const std::string path = temp_path("patch");
+    for (std::size_t snap : {std::size_t{65536}, std::size_t{41}}) {
+        auto sink = nl::pcap_sink::open(path, {.snap_bytes = snap});
+        ASSERT_TRUE(sink);
+        EXPECT_TRUE((*sink)->offer(instant{}, frame, patch));
+        EXPECT_EQ((*sink)->close().written, 1U);
+        const auto recs = read_back(path);
+        ASSERT_EQ(recs.size(), 1U);
+        EXPECT_EQ(frame, original);
+        if (snap == 41) {
+            // The field is cut by the snap length: the captured bytes are the frame's.
+            EXPECT_EQ(recs[0].data, std::vector<std::uint8_t>(frame.begin(), frame.begin() + 41));
+            continue;
+        }
+        auto got = recs[0].data;
+        ASSERT_EQ(got.size(), frame.size());
+        EXPECT_EQ((unsigned{got[40]} << 8U) | got[41], patch->value);
+        got[40] = got[41] = 0;  // verify the way a receiver does: field included, plus P
+        std::uint32_t sum = reference_sum(got, 34) + patch->value + pseudo;
+        sum = (sum & 0xffffU) + (sum >> 16U);
+        sum = (sum & 0xffffU) + (sum >> 16U);
+        EXPECT_EQ(sum, 0xffffU);
+        got[40] = frame[40];
+        got[41] = frame[41];
+        EXPECT_EQ(std::vector<std::uint8_t>(got.begin(), got.begin() + 40),
+                  std::vector<std::uint8_t>(frame.begin(), frame.begin() + 40));
+    }
     std::remove(path.c_str());
 }
 
