@@ -135,8 +135,14 @@ def consistency(name, doc, args, tcp_slack_bytes=None, check_duration=True):
     if not udp and tcp_slack_bytes is None:
         check(recv >= 0.9 * sent, f"{name}: loopback TCP received >= 90% of sent")
     elif not udp:
-        check(recv >= sent - P * tcp_slack_bytes,
-              f"{name}: TCP received {recv} >= sent {sent} - {P} x {tcp_slack_bytes} (buffers)")
+        # Besides the buffers, the two ends' test clocks differ: the receiver stops counting
+        # when TEST_END arrives, and under load that lags the sender's timer by ~0.1 s. At
+        # 20 Gbit/s (TAP with offloads) that is more than the buffers, so a 1 s test may also
+        # lose up to 20% to the skew (seen in CI: bidir 318 of 353 MB, 35 MB > 12 MiB).
+        floor = min(sent - P * tcp_slack_bytes, 0.8 * sent)
+        check(recv >= floor,
+              f"{name}: TCP received {recv} >= min(sent {sent} - {P} x {tcp_slack_bytes} "
+              f"(buffers), 80% of sent (clock skew at the end))")
     if "-n" in args:
         n = int(args[args.index("-n") + 1].rstrip("M")) * (1 << 20)
         check(sent >= n, f"{name}: -n sent {sent} >= {n}")
