@@ -22,15 +22,6 @@ using namespace testing;  // NOLINT(google-build-using-namespace): test DSL
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-std::vector<std::uint8_t> pattern(std::size_t n, std::uint64_t seed) {
-    rng r{seed};
-    std::vector<std::uint8_t> v(n);
-    for (auto& b : v) {
-        b = static_cast<std::uint8_t>(r());
-    }
-    return v;
-}
-
 /// Buffer storage held by every connection of the process, send and receive.
 struct held {
     std::size_t send = 0;

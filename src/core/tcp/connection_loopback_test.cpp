@@ -137,15 +137,6 @@ struct scenario {
     std::size_t b_to_a = 512 * 1024;
 };
 
-std::vector<std::uint8_t> pattern(std::size_t n, std::uint64_t seed) {
-    rng r{seed};
-    std::vector<std::uint8_t> v(n);
-    for (auto& b : v) {
-        b = static_cast<std::uint8_t>(r());
-    }
-    return v;
-}
-
 struct result_summary {
     bool done = false;
     instant end;

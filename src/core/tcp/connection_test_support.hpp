@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "base/rng.hpp"
 #include "core/tcp/connection.hpp"
 #include "wire/tcp.hpp"
 
@@ -66,6 +67,16 @@ inline std::ostream& operator<<(std::ostream& os, const seg& s) {
 }
 
 /// The tuple of the connection under test.
+/// n bytes of seeded pseudo-random data (payloads whose corruption or reordering shows).
+inline std::vector<std::uint8_t> pattern(std::size_t n, std::uint64_t seed) {
+    rng r{seed};
+    std::vector<std::uint8_t> v(n);
+    for (auto& b : v) {
+        b = static_cast<std::uint8_t>(r());
+    }
+    return v;
+}
+
 inline four_tuple test_tuple() {
     return four_tuple{local_ip, remote_ip, local_port, remote_port};
 }
