@@ -6,6 +6,7 @@
 # Runs alternate (iperf3, netrig, iperf3, netrig, ...) so drift hits both alike; the median of
 # RUNS runs is reported with the netrig/iperf3 ratio.
 # Usage: bench/iperf3_bench.sh NETRIG_BINARY [RUNS=3] [SECONDS=5]
+#   env MODES (default "tcp udp"): which of the two comparisons run.
 set -euo pipefail
 NETRIG=${1:?usage: iperf3_bench.sh NETRIG_BINARY [RUNS] [SECONDS]}
 RUNS=${2:-3}
@@ -47,7 +48,8 @@ PY
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2)? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
-for mode in tcp udp; do
+MODES=${MODES:-tcp udp}
+for mode in $MODES; do
     : >"$TMP/iperf3.$mode"; : >"$TMP/netrig.$mode"
     for i in $(seq "$RUNS"); do
         for kind in iperf3 netrig; do
@@ -60,8 +62,11 @@ for mode in tcp udp; do
 done
 
 echo "netrig iperf3 vs iperf3 3.12, kernel stack, loopback, server CPU 1 / client CPU 0, ${SECS} s, median of ${RUNS} alternating runs"
+if [[ " $MODES " == *" tcp "* ]]; then
 ti=$(cut -d' ' -f1 "$TMP/iperf3.tcp" | median); tn=$(cut -d' ' -f1 "$TMP/netrig.tcp" | median)
 printf "TCP cubic receiver Gbit/s: iperf3 %.2f  netrig %.2f  ratio %.2f\n" "$ti" "$tn" "$(echo "$tn / $ti" | bc -l)"
+fi
+[[ " $MODES " == *" udp "* ]] || exit 0
 for col in 1 2 3; do
     name=$(case $col in 1) echo "UDP 64 B sender pps";; 2) echo "UDP 64 B received pps";; 3) echo "UDP 64 B loss %";; esac)
     ui=$(cut -d' ' -f$col "$TMP/iperf3.udp" | median); un=$(cut -d' ' -f$col "$TMP/netrig.udp" | median)
