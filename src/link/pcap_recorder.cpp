@@ -32,6 +32,11 @@ constexpr std::uint16_t pcap_version_major = 2;
 constexpr std::uint16_t pcap_version_minor = 4;
 constexpr std::uint32_t linktype_ethernet = 1;
 
+// O_DIRECT writes start at a multiple of this and are a multiple of it long, from memory
+// aligned to it: 4 KiB covers 512-byte and 4 KiB logical blocks. The ring is page-aligned and
+// stream position p is file offset p, so the ring's bytes at a block boundary are aligned too.
+constexpr std::size_t direct_block = 4096;
+
 struct file_header {
     std::uint32_t magic;
     std::uint16_t version_major;
@@ -153,17 +158,40 @@ result<std::unique_ptr<pcap_sink>, std::error_code> pcap_sink::open(const std::s
     std::uint8_t raw[sizeof fh];
     std::memcpy(raw, &fh, sizeof fh);
     std::uint8_t* ring = nullptr;
+    // The header is written at once, so that an unwritable file (disk full) fails here.
     if (!write_all(fd, raw, sizeof raw) || (ring = map_mirrored(capacity)) == nullptr) {
         const std::error_code ec = last_errno();
         ::close(fd);
         return unexpected(ec);
     }
-    return std::unique_ptr<pcap_sink>(new pcap_sink(options, fd, ring, capacity));
+    // The ring starts with the header too: with O_DIRECT the first block (header + records)
+    // is written again from offset 0, so that every direct write is block-aligned.
+    std::memcpy(ring, raw, sizeof raw);
+    bool direct = false;
+    // A partial block stays in the ring until more arrives, so the ring must hold one besides
+    // the largest record, or a record that fits a plain writer's ring would never fit.
+    if (options.direct_io && capacity >= options.snap_bytes + sizeof(record_header) + direct_block) {
+        const int fl = ::fcntl(fd, F_GETFL);
+        if (fl >= 0 && ::fcntl(fd, F_SETFL, fl | O_DIRECT) == 0) {
+            direct = ::lseek(fd, 0, SEEK_SET) == 0;
+            if (!direct) {
+                (void)::fcntl(fd, F_SETFL, fl);
+            }
+        }
+    }
+    return std::unique_ptr<pcap_sink>(new pcap_sink(options, fd, ring, capacity, direct));
 }
 
 pcap_sink::pcap_sink(const pcap_options& options, int fd, std::uint8_t* ring,
-                     std::size_t capacity)
-    : options_(options), fd_(fd), ring_(ring), capacity_(capacity) {
+                     std::size_t capacity, bool direct)
+    : options_(options), fd_(fd), ring_(ring), capacity_(capacity), opened_direct_(direct), direct_(direct) {
+    // Stream position p is file offset p: the header is [0, 24), records follow. Without
+    // O_DIRECT the header is already in the file and the writer starts after it.
+    head_local_ = sizeof(file_header);
+    head_.store(head_local_, std::memory_order_relaxed);
+    tail_seen_ = direct_ ? 0 : sizeof(file_header);
+    tail_.store(tail_seen_, std::memory_order_relaxed);
+    parse_pos_ = sizeof(file_header);
     writer_ = std::thread([this] { writer_loop(); });
     (void)::pthread_setname_np(writer_.native_handle(), "netrig-pcap");
     if (options_.writer_cpus == pcap_writer_cpus::avoid_pinned_cpu) {
@@ -230,28 +258,86 @@ bool pcap_sink::offer(instant at, bytes frame, std::optional<capture_patch> patc
     return true;
 }
 
-std::size_t pcap_sink::drain() {
+void pcap_sink::set_direct(bool on) {
+    const int fl = ::fcntl(fd_, F_GETFL);
+    if (fl >= 0 && ::fcntl(fd_, F_SETFL, on ? (fl | O_DIRECT) : (fl & ~O_DIRECT)) == 0) {
+        direct_ = on;
+    }
+}
+
+bool pcap_sink::write_chunk(const std::uint8_t* p, std::size_t n) {
+    while (n > 0) {
+        const ssize_t w = ::write(fd_, p, n);
+        if (w < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            if (errno == EINVAL && direct_) {
+                // Refused after all (alignment after a short write): go on without O_DIRECT.
+                set_direct(false);
+                if (!direct_) {
+                    continue;
+                }
+            }
+            return false;
+        }
+        p += w;
+        n -= static_cast<std::size_t>(w);
+    }
+    return true;
+}
+
+void pcap_sink::count_written(std::uint64_t upto, bool ok) {
+    // Records end where their header says; one that runs past `upto` keeps its end in
+    // record_end_, because its header may be overwritten once tail_ passes it.
+    std::uint64_t frames = 0;
+    for (;;) {
+        if (record_end_ == 0) {
+            if (parse_pos_ >= upto) {
+                break;
+            }
+            std::uint32_t captured = 0;
+            std::memcpy(&captured,
+                        ring_ + (parse_pos_ & (capacity_ - 1)) + offsetof(record_header, captured_len),
+                        sizeof captured);
+            record_end_ = parse_pos_ + sizeof(record_header) + captured;
+        }
+        if (record_end_ > upto) {
+            break;
+        }
+        ++frames;
+        parse_pos_ = record_end_;
+        record_end_ = 0;
+    }
+    // Disk full or I/O error: the frames are lost from the capture, the stack goes on.
+    (ok ? written_ : failed_).fetch_add(frames, std::memory_order_relaxed);
+}
+
+std::size_t pcap_sink::drain(bool final) {
     const std::uint64_t tail = tail_.load(std::memory_order_relaxed);
     const std::uint64_t head = head_.load(std::memory_order_acquire);
-    if (head == tail) {
-        return 0;
+    auto len = static_cast<std::size_t>(head - tail);
+    std::size_t rest = 0;  // written after the block-aligned part, without O_DIRECT
+    if (direct_) {
+        const std::size_t whole = len & ~(direct_block - 1);
+        rest = final ? len - whole : 0;  // a partial block waits for more, or for close
+        len = whole;
     }
-    const auto len = static_cast<std::size_t>(head - tail);
-    const std::uint8_t* p = ring_ + (tail & (capacity_ - 1));  // contiguous: mirrored mapping
-    std::uint64_t frames = 0;
-    for (std::size_t off = 0; off < len; ++frames) {
-        std::uint32_t captured = 0;
-        std::memcpy(&captured, p + off + offsetof(record_header, captured_len), sizeof captured);
-        off += sizeof(record_header) + captured;
+    std::size_t done = 0;
+    for (const std::size_t part : {len, rest}) {
+        if (part == 0) {
+            continue;
+        }
+        if (done > 0 || part == rest) {
+            set_direct(false);  // the file's last, partial block
+        }
+        const std::uint64_t from = tail + done;
+        const bool ok = write_chunk(ring_ + (from & (capacity_ - 1)), part);  // contiguous: mirrored
+        count_written(from + part, ok);
+        done += part;
+        tail_.store(from + part, std::memory_order_release);
     }
-    if (write_all(fd_, p, len)) {
-        written_.fetch_add(frames, std::memory_order_relaxed);
-    } else {
-        // Disk full or I/O error: the frames are lost from the capture, the stack goes on.
-        failed_.fetch_add(frames, std::memory_order_relaxed);
-    }
-    tail_.store(head, std::memory_order_release);
-    return len;
+    return done;
 }
 
 void pcap_sink::writer_loop() {
@@ -267,7 +353,7 @@ void pcap_sink::writer_loop() {
         // Read stop_ before draining: the producer sets it after its last offer, so a drain
         // that follows a true read sees every record.
         const bool stopping = stop_.load(std::memory_order_acquire);
-        const std::size_t n = drain();
+        const std::size_t n = drain(stopping);
         if (stopping) {
             return;
         }

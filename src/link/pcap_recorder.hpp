@@ -60,6 +60,15 @@ struct pcap_options {
     std::size_t snap_bytes = 262144;
     /// Placement of the writer thread.
     pcap_writer_cpus writer_cpus = pcap_writer_cpus::avoid_pinned_cpu;
+    /// Write the file with O_DIRECT where the file system takes it (ext4, xfs, ...): the block
+    /// layer reads the ring's pages itself, so the writer copies nothing into the page cache
+    /// (on this guest that copy is ~0.4 ns/B, ~650 ns per 1514-B frame, about what the whole
+    /// receive path costs). Whole 4 KiB blocks go out as the ring fills; the last partial block
+    /// is written normally at close (so, like tcpdump without -U, the file lags by up to a
+    /// block while capturing). Taken only if the ring holds a block besides the largest record
+    /// (ring_bytes >= snap_bytes + 16 + 4096). Where O_DIRECT is refused (pipes, /dev/full) or
+    /// ignored (tmpfs copies anyway) the file is written as before.
+    bool direct_io = true;
 };
 
 /// Reads CLOCK_REALTIME once and returns the real time of instant{} given that it is `now`.
@@ -108,16 +117,24 @@ public:
     [[nodiscard]] std::size_t ring_bytes() const { return capacity_; }
     /// The CPUs the writer thread may run on (empty once closed or if unknown).
     [[nodiscard]] std::vector<int> writer_cpu_list() const;
+    /// True if the file was opened for O_DIRECT writes (pcap_options::direct_io and a file
+    /// system that takes them); the writer falls back to normal writes if one is refused.
+    [[nodiscard]] bool opened_direct() const { return opened_direct_; }
 
 private:
-    pcap_sink(const pcap_options& options, int fd, std::uint8_t* ring, std::size_t capacity);
+    pcap_sink(const pcap_options& options, int fd, std::uint8_t* ring, std::size_t capacity,
+              bool direct);
     void writer_loop();
-    std::size_t drain();
+    std::size_t drain(bool final);
+    void count_written(std::uint64_t upto, bool ok);
+    bool write_chunk(const std::uint8_t* p, std::size_t len);
+    void set_direct(bool on);
 
     pcap_options options_;
     int fd_;
     std::uint8_t* ring_;    // 2 * capacity_ bytes mapped: the second half mirrors the first
     std::size_t capacity_;  // a power of two
+    bool opened_direct_;
     // SPSC byte positions (monotonic; offset = position & (capacity_ - 1)). The producer owns
     // head_ and publishes records with a release store; the writer owns tail_ and frees space
     // with a release store after write() returned. Each side caches its own position and only
@@ -132,6 +149,12 @@ private:
     std::atomic<std::uint64_t> written_{0};
     std::atomic<std::uint64_t> failed_{0};
     std::atomic<bool> stop_{false};
+    // The writer's own: whether fd_ has O_DIRECT (then it writes whole blocks only, at
+    // block-aligned offsets), where the next record not yet counted as written starts, and
+    // that record's end once its header was read (0: not read yet).
+    bool direct_ = false;
+    std::uint64_t parse_pos_ = 0;
+    std::uint64_t record_end_ = 0;
     std::thread writer_;
 };
 

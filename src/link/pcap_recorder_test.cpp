@@ -6,7 +6,10 @@
 
 #include <gtest/gtest.h>
 #include <pcap/pcap.h>
+#include <linux/magic.h>
 #include <pthread.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sched.h>
 #include <unistd.h>
 
@@ -297,6 +300,128 @@ TEST(pcap_recorder, partial_checksums_are_completed_in_the_capture_only) {
         EXPECT_EQ(std::vector<std::uint8_t>(got.begin(), got.begin() + 40),
                   std::vector<std::uint8_t>(frame.begin(), frame.begin() + 40));
     }
+    std::remove(path.c_str());
+}
+
+std::vector<std::uint8_t> file_bytes(const std::string& path) {
+    std::vector<std::uint8_t> out;
+    FILE* f = std::fopen(path.c_str(), "rb");
+    if (f == nullptr) {
+        return out;
+    }
+    std::uint8_t buf[65536];
+    std::size_t n = 0;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
+        out.insert(out.end(), buf, buf + n);
+    }
+    std::fclose(f);
+    return out;
+}
+
+// Records frames of 60..1514 bytes with a 65,000-byte GRO frame every 1000 into `path`,
+// retrying refused offers, and checks the counts.
+void record_mixed(const std::string& path, const nl::pcap_options& o, std::size_t frames,
+                  bool* direct) {
+    auto sink = nl::pcap_sink::open(path, o);
+    ASSERT_TRUE(sink) << sink.error().message();
+    *direct = (*sink)->opened_direct();
+    std::uint64_t refused = 0;
+    for (std::size_t i = 0; i < frames; ++i) {
+        auto f = numbered_frame(i);
+        if (i % 1000 == 999) {
+            f.resize(65000, static_cast<std::uint8_t>(i));
+        }
+        const instant at{std::chrono::nanoseconds(static_cast<std::int64_t>(i) * 977)};
+        while (!(*sink)->offer(at, f)) {
+            ++refused;
+            std::this_thread::sleep_for(std::chrono::microseconds(50));
+        }
+    }
+    const nl::pcap_counts c = (*sink)->close();
+    EXPECT_EQ(c.written, frames);
+    EXPECT_EQ(c.dropped, refused);
+    EXPECT_EQ(c.failed, 0U);
+}
+
+TEST(pcap_recorder, direct_and_buffered_writes_make_the_same_file) {
+    // O_DIRECT writes whole 4 KiB blocks and the last partial one without it; the file must
+    // be the byte stream a plain writer makes, whatever the ring's wrap points and sizes.
+    for (const std::size_t frames : {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{5003}}) {
+        const std::string pd = temp_path("direct");
+        const std::string pb = temp_path("buffered");
+        bool direct = false;
+        bool buffered_direct = true;
+        record_mixed(pd, {.ring_bytes = 256 * 1024, .snap_bytes = 65536, .direct_io = true}, frames,
+                     &direct);
+        record_mixed(pb, {.ring_bytes = 256 * 1024, .snap_bytes = 65536, .direct_io = false}, frames,
+                     &buffered_direct);
+        EXPECT_FALSE(buffered_direct);
+        struct statfs fs {};
+        if (::statfs(::testing::TempDir().c_str(), &fs) == 0 && fs.f_type == EXT4_SUPER_MAGIC) {
+            EXPECT_TRUE(direct);  // the case under test is really taken
+        }
+        const auto a = file_bytes(pd);
+        const auto b = file_bytes(pb);
+        EXPECT_EQ(a.size(), b.size()) << frames;
+        EXPECT_TRUE(a == b) << frames << " frames differ (direct: " << direct << ")";
+        const auto recs = read_back(pd);
+        ASSERT_EQ(recs.size(), frames);
+        for (std::size_t i = 0; i < frames; ++i) {
+            ASSERT_EQ(recs[i].at_ns, static_cast<std::int64_t>(i) * 977) << i;
+        }
+        std::remove(pd.c_str());
+        std::remove(pb.c_str());
+    }
+}
+
+TEST(pcap_recorder, direct_io_is_taken_where_the_file_system_offers_it) {
+    // ext4 (this project's CI disk) takes O_DIRECT; a pipe cannot seek and is written plainly.
+    struct statfs fs {};
+    const std::string path = temp_path("fs");
+    auto sink = nl::pcap_sink::open(path, {});
+    ASSERT_TRUE(sink);
+    if (::statfs(path.c_str(), &fs) == 0 && fs.f_type == EXT4_SUPER_MAGIC) {
+        EXPECT_TRUE((*sink)->opened_direct());
+    } else {
+        std::printf("temp dir is not ext4 (f_type %lx): O_DIRECT %s\n",
+                    static_cast<unsigned long>(fs.f_type),
+                    (*sink)->opened_direct() ? "taken" : "not taken");
+    }
+    (void)(*sink)->close();
+    std::remove(path.c_str());
+    // A 4 KiB ring cannot hold a partial block besides a record: it is written plainly.
+    auto tiny = nl::pcap_sink::open(path, {.ring_bytes = 4096});
+    ASSERT_TRUE(tiny);
+    EXPECT_FALSE((*tiny)->opened_direct());
+    (void)(*tiny)->close();
+    std::remove(path.c_str());
+}
+
+TEST(pcap_recorder, a_fifo_is_written_without_seeking) {
+    const std::string path = temp_path("fifo");
+    ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+    std::vector<std::uint8_t> got;
+    std::thread reader([&] { got = file_bytes(path); });  // opens the read end, reads to EOF
+    auto sink = nl::pcap_sink::open(path, {});
+    ASSERT_TRUE(sink) << sink.error().message();
+    EXPECT_FALSE((*sink)->opened_direct());
+    for (std::size_t i = 0; i < 300; ++i) {
+        const auto f = numbered_frame(i);
+        while (!(*sink)->offer(instant{std::chrono::nanoseconds(i)}, f)) {
+            std::this_thread::sleep_for(std::chrono::microseconds(50));
+        }
+    }
+    EXPECT_EQ((*sink)->close().written, 300U);
+    reader.join();
+    const std::string copy = temp_path("fifo_copy");
+    FILE* f = std::fopen(copy.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    std::fwrite(got.data(), 1, got.size(), f);
+    std::fclose(f);
+    const auto recs = read_back(copy);
+    ASSERT_EQ(recs.size(), 300U);
+    EXPECT_EQ(recs[299].data, numbered_frame(299));
+    std::remove(copy.c_str());
     std::remove(path.c_str());
 }
 
