@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # UDP-sink benchmark (root). Usage: bench/udp_sink.sh BUILD_DIR [SECONDS per run, default 2]
-#   [RUNS, default 3] [PCAP_DIR, default /dev/shm]
+#   [RUNS, default 3] [PCAP_DIR, default /var/tmp]
 # The kernel in a netns floods UDP (link_bench flood: sendmmsg, pinned to CPU 0) at a receiver
 # pinned to CPU 1; with SENDER=xdp the AF_XDP path is flooded instead by udp_sink_bench
 # xdp-flood (a tx-only AF_XDP socket on the veth peer, copy mode, batches of 64; faster than the
@@ -20,7 +20,7 @@ set -euo pipefail
 build=$1
 secs=${2:-2}
 runs=${3:-3}
-pcap_dir=${4:-/dev/shm}
+pcap_dir=${4:-/var/tmp}
 modes=${MODES:-raw sink pcap user user-pcap}
 sender=${SENDER:-kernel}
 paths=${PATHS:-tap xdp}
@@ -91,6 +91,9 @@ one_run() {
 pcap_file="$pcap_dir/netrig_udp_sink_bench_$$.pcap"
 declare -A res cpu
 echo "uptime at start: $(uptime); snap length: ${SNAPLEN:-whole frames}"
+# pcap files go to a disk by default, as a user's would: there the writer uses O_DIRECT and
+# copies nothing (link/pcap_recorder.hpp, direct_io); on tmpfs (/dev/shm) it copies every byte.
+echo "pcap directory: $pcap_dir ($(stat -f -c %T "$pcap_dir"))"
 for path in $paths; do
     for payload in $payloads; do
         for r in $(seq "$runs"); do

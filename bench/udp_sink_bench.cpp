@@ -203,10 +203,10 @@ int sink_on(Device& dev, const std::string& mode, const nc::interface_config& co
     const auto c = (*s)->close();  // the final drain is part of the cost
     r.cpu_ns += process_cpu_ns() - cpu_close;
     report(r);
-    std::printf("pcap offered %llu written %llu dropped %llu\n",
+    std::printf("pcap offered %llu written %llu dropped %llu o_direct %d\n",
                 static_cast<unsigned long long>(c.offered),
                 static_cast<unsigned long long>(c.written),
-                static_cast<unsigned long long>(c.dropped));
+                static_cast<unsigned long long>(c.dropped), (*s)->opened_direct() ? 1 : 0);
     return 0;
 }
 
