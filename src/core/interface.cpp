@@ -350,8 +350,25 @@ void complete_checksum(mut_bytes out, std::size_t field, bytes l4, std::uint8_t 
 result<void, errc> interface::send_ipv4(instant now, wire::ipv4_address destination,
                                         std::uint8_t protocol, bytes l4, bool dont_frag,
                                         std::uint16_t gso_size) {
+    return send_ipv4_impl(now, destination, protocol, l4.size(), nullptr, l4, dont_frag,
+                          gso_size);
+}
+
+result<void, errc> interface::send_ipv4(instant now, wire::ipv4_address destination,
+                                        std::uint8_t protocol, const l4_writer& l4,
+                                        bool dont_frag, std::uint16_t gso_size) {
+    return send_ipv4_impl(now, destination, protocol, l4.len, &l4, bytes{}, dont_frag,
+                          gso_size);
+}
+
+result<void, errc> interface::send_ipv4_impl(instant now, wire::ipv4_address destination,
+                                             std::uint8_t protocol, std::size_t l4_len,
+                                             const l4_writer* writer, bytes l4, bool dont_frag,
+                                             std::uint16_t gso_size) {
+    NETRIG_ASSERT(writer == nullptr || l4.empty());
+    NETRIG_ASSERT(writer != nullptr || l4_len == l4_len);
     last_now_ = std::max(last_now_, now);
-    if (l4.size() > ipv4_payload_max) {
+    if (l4_len > ipv4_payload_max) {
         counters_.drop(drop_reason::ipv4_too_long);
         return unexpected(errc::message_too_long);
     }
@@ -382,9 +399,9 @@ result<void, errc> interface::send_ipv4(instant now, wire::ipv4_address destinat
     const std::size_t room = mtu - ipv4::min_header_len;
     const std::size_t chunk = room & ~std::size_t{7};
     const std::size_t nfrags =
-        l4.size() <= room || gso_size > 0 ? 1 : (l4.size() + chunk - 1) / chunk;
+        l4_len <= room || gso_size > 0 ? 1 : (l4_len + chunk - 1) / chunk;
     const std::size_t frame_len_max = ethernet::min_header_len + ipv4::min_header_len +
-                                      (nfrags == 1 ? l4.size() : chunk);
+                                      (nfrags == 1 ? l4_len : chunk);
 
     arp_entry* entry = nullptr;
     if (!resolved) {
@@ -453,6 +470,29 @@ result<void, errc> interface::send_ipv4(instant now, wire::ipv4_address destinat
                   .ident = next_ident_++};
     // RFC 1191 §3: TCP sets DF for path MTU discovery (segments fit the path MTU by MSS).
     ip.dont_frag = dont_frag && nfrags == 1;
+    if (writer != nullptr && resolved && nfrags == 1) {
+        // The whole datagram to a resolved neighbour: written in place in its frame.
+        const std::size_t frame_len = ethernet::min_header_len + ipv4::min_header_len + l4_len;
+        auto buf = tx_.reserve(frame_len);
+        NETRIG_ASSERT(buf.has_value());  // Capacity was checked above.
+        eth.emit(*buf);
+        ip.payload_len = static_cast<std::uint16_t>(l4_len);
+        const mut_bytes packet = buf->subspan(ethernet::min_header_len);
+        ip.emit(packet);
+        const mut_bytes datagram = packet.subspan(ipv4::min_header_len);
+        writer->write(writer->context, datagram);
+        // Offload request as below (not fragmented, not parked: the device completes it).
+        tx_.set_info(tx_info_for(protocol, datagram, gso_size));
+        tx_.commit();
+        counters_.count(stat::ipv4_sent);
+        return {};
+    }
+    if (writer != nullptr) {
+        // Fragmented or parked for ARP: built whole first, then copied piecewise below.
+        const mut_bytes built{scratch_.data(), l4_len};
+        writer->write(writer->context, built);
+        l4 = built;
+    }
     // Offload requests ride with frames queued for the device. Fragments and frames parked
     // for ARP resolution (whose queue keeps no request) get their checksum completed here.
     const tx_frame_info info = tx_info_for(protocol, l4, gso_size);

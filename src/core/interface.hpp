@@ -395,6 +395,23 @@ private:
     result<void, errc> send_ipv4(instant now, wire::ipv4_address destination,
                                  std::uint8_t protocol, bytes l4, bool dont_frag = false,
                                  std::uint16_t gso_size = 0);
+    // Writes an L4 datagram of `len` bytes into a buffer of exactly that size.
+    struct l4_writer {
+        std::size_t len = 0;
+        void (*write)(const void* context, mut_bytes out) = nullptr;
+        const void* context = nullptr;
+    };
+    // send_ipv4 for a datagram not yet built: `l4` writes it straight into the frame when it
+    // goes out whole to a resolved next hop (no copy through scratch_), else into scratch_,
+    // from where it is fragmented or parked for ARP as above.
+    result<void, errc> send_ipv4(instant now, wire::ipv4_address destination,
+                                 std::uint8_t protocol, const l4_writer& l4, bool dont_frag,
+                                 std::uint16_t gso_size);
+    // Both send_ipv4: exactly one of `writer` (with l4 empty) and l4 gives the datagram.
+    result<void, errc> send_ipv4_impl(instant now, wire::ipv4_address destination,
+                                      std::uint8_t protocol, std::size_t l4_len,
+                                      const l4_writer* writer, bytes l4, bool dont_frag,
+                                      std::uint16_t gso_size);
     // The offload request of a frame carrying l4 (partial checksum with tx_fill, TSO).
     [[nodiscard]] tx_frame_info tx_info_for(std::uint8_t protocol, bytes l4,
                                             std::uint16_t gso_size) const;

@@ -273,11 +273,21 @@ bool interface::tcp_transmit(instant now, const tcp::segment_out& seg) {
     const wire::checksum_policy policy = config_.checksum.tx_fill
                                              ? wire::checksum_policy::pseudo_header_only
                                              : wire::checksum_policy::compute;
-    // Built in scratch_, then copied into the frame by send_ipv4 (one copy of the payload
-    // from the send buffer ring, one into the frame).
-    const mut_bytes out{scratch_.data(), seg.buffer_len()};
-    seg.emit(out, policy);
-    if (!send_ipv4(now, seg.destination, ipv4::protocol::tcp, out, true, seg.gso_size)) {
+    // Emitted straight into the frame by send_ipv4 (one copy of the payload, from the send
+    // buffer ring, summed on the way when the checksum is computed in software).
+    struct emit_context {
+        const tcp::segment_out* seg;
+        wire::checksum_policy policy;
+    };
+    const emit_context context{&seg, policy};
+    const l4_writer writer{.len = seg.buffer_len(),
+                           .write =
+                               [](const void* c, mut_bytes out) {
+                                   const auto* e = static_cast<const emit_context*>(c);
+                                   e->seg->emit(out, e->policy);
+                               },
+                           .context = &context};
+    if (!send_ipv4(now, seg.destination, ipv4::protocol::tcp, writer, true, seg.gso_size)) {
         counters_.drop(drop_reason::tcp_tx_failed);
         return false;
     }
