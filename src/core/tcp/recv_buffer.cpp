@@ -122,7 +122,7 @@ void recv_buffer::release() {
 
 void recv_buffer::copy_in(std::uint64_t pos, bytes data) {
     const std::size_t size = size_;
-    const auto at = static_cast<std::size_t>((pos - base_) % size);
+    const std::size_t at = index_of(pos);
     const std::size_t first = std::min(data.size(), size - at);
     std::memcpy(storage_.get() + at, data.data(), first);
     if (data.size() > first) {
@@ -141,6 +141,15 @@ std::size_t recv_buffer::insert(std::uint64_t pos, bytes data) {
     data =
         data.subspan(static_cast<std::size_t>(begin - pos), static_cast<std::size_t>(end - begin));
     ++stamp_;
+    if (begin == ready_end_ && ranges_.empty()) {
+        // In order with nothing out of order held (a bulk flow's every segment): the data
+        // joins the ready region directly, as the general path below would after inserting
+        // and at once absorbing its range.
+        ensure_storage(end);
+        copy_in(begin, data);
+        ready_end_ = end;
+        return static_cast<std::size_t>(end - begin);
+    }
     if (ranges_.capacity() < ranges_max_ + 1) {
         // First data, or first since a release: reserve once so that insert() never allocates
         // per segment.
@@ -180,13 +189,18 @@ std::size_t recv_buffer::read(mut_bytes out) {
         return 0;
     }
     const std::size_t size = size_;
-    const auto at = static_cast<std::size_t>((read_pos_ - base_) % size);
+    const std::size_t at = index_of(read_pos_);
     const std::size_t first = std::min(n, size - at);
     std::memcpy(out.data(), storage_.get() + at, first);
     if (n > first) {
         std::memcpy(out.data() + first, storage_.get(), n - first);
     }
     read_pos_ += n;
+    // Keeps read_pos_ - base_ < size_ (see index_of): base_ moves by whole rings only, so
+    // it still names the stream offset stored at storage_[0] modulo size_.
+    if (read_pos_ - base_ >= size_) {
+        base_ += size_;
+    }
     return n;
 }
 

@@ -17,6 +17,7 @@
 #include <span>
 #include <vector>
 
+#include "base/assert.hpp"
 #include "base/bytes.hpp"
 #include "core/tcp/idle_release.hpp"
 
@@ -84,6 +85,17 @@ public:
 
 private:
     void copy_in(std::uint64_t pos, bytes data);
+    // Ring index of stream offset pos, (pos - base_) % size_ without a 64-bit division: read()
+    // keeps read_pos_ - base_ < size_, and every offset stored lies below read_pos_ + size_
+    // (ensure_storage), so pos - base_ < 2 * size_.
+    [[nodiscard]] std::size_t index_of(std::uint64_t pos) const {
+        auto i = static_cast<std::size_t>(pos - base_);
+        if (i >= size_) {
+            i -= size_;
+        }
+        NETRIG_ASSERT(i < size_);
+        return i;
+    }
     void ensure_storage(std::uint64_t end);
 
     std::unique_ptr<std::uint8_t[]> storage_;  // ring of size_ bytes; never value-initialised

@@ -17,6 +17,12 @@ namespace {
 std::atomic<std::size_t> g_allocated_bytes{0};
 std::atomic<std::uint64_t> g_allocations{0};
 std::atomic<std::uint64_t> g_releases{0};
+
+// i mod cap for i < 2 * cap (a ring index plus at most one ring's length).
+std::size_t wrap(std::size_t i, std::size_t cap) {
+    NETRIG_ASSERT(i < 2 * cap);
+    return i >= cap ? i - cap : i;
+}
 }  // namespace
 
 send_buffer::send_buffer(std::size_t initial_bytes, std::size_t max_bytes)
@@ -92,7 +98,8 @@ std::size_t send_buffer::write(bytes data) {
     }
     const std::size_t cap = cap_;
     NETRIG_ASSERT(size_ + n <= cap);
-    const std::size_t tail = (head_ + size_) % cap;
+    // head_ < cap and size_ <= cap: a conditional subtraction instead of a 64-bit division.
+    const std::size_t tail = wrap(head_ + size_, cap);
     const std::size_t first = std::min(n, cap - tail);
     std::memcpy(storage_.get() + tail, data.data(), first);
     if (n > first) {
@@ -109,7 +116,7 @@ std::array<bytes, 2> send_buffer::peek(std::size_t offset, std::size_t len) cons
         return {};
     }
     const std::size_t cap = cap_;
-    const std::size_t start = (head_ + offset) % cap;
+    const std::size_t start = wrap(head_ + offset, cap);
     const std::size_t first = std::min(len, cap - start);
     const bytes all{storage_.get(), cap};
     return {all.subspan(start, first), all.subspan(0, len - first)};
@@ -118,7 +125,7 @@ std::array<bytes, 2> send_buffer::peek(std::size_t offset, std::size_t len) cons
 void send_buffer::consume(std::size_t n) {
     NETRIG_ASSERT(n <= size_);
     size_ -= n;
-    head_ = size_ == 0 ? 0 : (head_ + n) % cap_;
+    head_ = size_ == 0 ? 0 : wrap(head_ + n, cap_);
 }
 
 void send_buffer::release() {
