@@ -3,12 +3,17 @@
 #include "link/tap.hpp"
 
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <linux/if_tun.h>
+#include <linux/io_uring.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <new>
@@ -34,6 +39,8 @@ constexpr std::uint8_t VIRTIO_NET_HDR_F_NEEDS_CSUM = 1;  // NOLINT: kernel's nam
 constexpr std::uint8_t VIRTIO_NET_HDR_F_DATA_VALID = 2;  // NOLINT: kernel's name
 
 constexpr std::size_t vnet_header_bytes = sizeof(virtio_net_hdr);
+// Fewest reads a batched refill submits: each that finds no frame costs an -EAGAIN.
+constexpr std::size_t rx_reads_min = 4;
 constexpr std::size_t tso_frame_bytes = 65536 + ethernet_header_bytes;
 
 std::error_code errno_code(int err) {
@@ -57,6 +64,138 @@ std::optional<std::size_t> interface_mtu(const std::string& name) {
 }
 
 }  // namespace
+
+// A minimal io_uring (io_uring_setup(2), io_uring_enter(2)) that submits a batch of reads or
+// writes on the tun fd and waits for all of them. tun completes each one inline (RWF_NOWAIT:
+// an empty queue answers -EAGAIN instead of parking the read), so a batch costs one syscall
+// instead of one per frame; the kernel's per-frame work (copy, and on write the receive path
+// of the peer stack) stays.
+class tap_device::uring {
+public:
+    uring(const uring&) = delete;
+    uring& operator=(const uring&) = delete;
+    uring(uring&&) = delete;
+    uring& operator=(uring&&) = delete;
+
+    /// A ring with room for `entries` requests, or nullptr if the kernel refuses io_uring.
+    static std::unique_ptr<uring> open(unsigned entries) {
+        io_uring_params params{};
+        // No IORING_SETUP_SINGLE_ISSUER: a device may be opened on one thread and driven on
+        // another. The completion queue holds two batches, and each batch is reaped whole.
+        params.flags = IORING_SETUP_CQSIZE;
+        params.cq_entries = 2 * entries;
+        const long fd = ::syscall(__NR_io_uring_setup, entries, &params);
+        if (fd < 0) {
+            return nullptr;
+        }
+        std::unique_ptr<uring> r{new uring};
+        r->fd_ = static_cast<int>(fd);
+        return r->map(params) ? std::move(r) : nullptr;
+    }
+
+    ~uring() {
+        if (sqes_ != nullptr) {
+            ::munmap(sqes_, sqes_bytes_);
+        }
+        if (rings_ != MAP_FAILED) {
+            ::munmap(rings_, rings_bytes_);
+        }
+        if (fd_ >= 0) {
+            ::close(fd_);
+        }
+    }
+
+    /// Request slot i (0 <= i < entries) of the next batch, zeroed.
+    io_uring_sqe& sqe(unsigned i) {
+        io_uring_sqe& e = sqes_[(sq_tail_ + i) & sq_mask_];
+        e = io_uring_sqe{};
+        return e;
+    }
+
+    /// Submits requests 0..n-1 prepared with sqe() and waits until all completed; calls
+    /// fn(user_data, res) for each (res: bytes, or -errno). Returns false if io_uring_enter
+    /// failed for another reason than an interruption (the caller then stops using the ring).
+    template <class Fn>
+    bool run(unsigned n, Fn&& fn) {
+        const unsigned start = sq_tail_;
+        sq_tail_ += n;
+        __atomic_store_n(sq_tail_ptr_, sq_tail_, __ATOMIC_RELEASE);
+        unsigned reaped = 0;
+        bool ok = true;
+        for (;;) {
+            const unsigned tail = __atomic_load_n(cq_tail_ptr_, __ATOMIC_ACQUIRE);
+            for (; cq_head_ != tail; ++cq_head_, ++reaped) {
+                const io_uring_cqe& c = cqes_[cq_head_ & cq_mask_];
+                fn(c.user_data, c.res);
+            }
+            __atomic_store_n(cq_head_ptr_, cq_head_, __ATOMIC_RELEASE);
+            if (reaped == n || !ok) {
+                return ok;
+            }
+            const unsigned consumed = __atomic_load_n(sq_head_ptr_, __ATOMIC_ACQUIRE) - start;
+            const long rc = ::syscall(__NR_io_uring_enter, fd_, n - std::min(consumed, n),
+                                      n - reaped, IORING_ENTER_GETEVENTS, nullptr, 0);
+            if (rc < 0 && errno != EINTR && errno != EAGAIN && errno != EBUSY) {
+                ok = false;  // reap what completed, then give up on the ring
+            }
+        }
+    }
+
+private:
+    uring() = default;
+
+    bool map(const io_uring_params& p) {
+        if (fd_ < 0 || (p.features & IORING_FEAT_SINGLE_MMAP) == 0) {
+            return false;
+        }
+        rings_bytes_ = std::max<std::size_t>(p.sq_off.array + p.sq_entries * sizeof(unsigned),
+                                             p.cq_off.cqes + p.cq_entries * sizeof(io_uring_cqe));
+        rings_ = ::mmap(nullptr, rings_bytes_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
+                        fd_, IORING_OFF_SQ_RING);
+        if (rings_ == MAP_FAILED) {
+            return false;
+        }
+        sqes_bytes_ = p.sq_entries * sizeof(io_uring_sqe);
+        void* sqes = ::mmap(nullptr, sqes_bytes_, PROT_READ | PROT_WRITE,
+                            MAP_SHARED | MAP_POPULATE, fd_, IORING_OFF_SQES);
+        if (sqes == MAP_FAILED) {
+            return false;
+        }
+        sqes_ = static_cast<io_uring_sqe*>(sqes);
+        auto* base = static_cast<std::uint8_t*>(rings_);
+        // NOLINTBEGIN(cppcoreguidelines-pro-type-reinterpret-cast): the kernel's ring layout
+        sq_head_ptr_ = reinterpret_cast<unsigned*>(base + p.sq_off.head);
+        sq_tail_ptr_ = reinterpret_cast<unsigned*>(base + p.sq_off.tail);
+        sq_mask_ = *reinterpret_cast<unsigned*>(base + p.sq_off.ring_mask);
+        auto* array = reinterpret_cast<unsigned*>(base + p.sq_off.array);
+        cq_head_ptr_ = reinterpret_cast<unsigned*>(base + p.cq_off.head);
+        cq_tail_ptr_ = reinterpret_cast<unsigned*>(base + p.cq_off.tail);
+        cq_mask_ = *reinterpret_cast<unsigned*>(base + p.cq_off.ring_mask);
+        cqes_ = reinterpret_cast<io_uring_cqe*>(base + p.cq_off.cqes);
+        // NOLINTEND(cppcoreguidelines-pro-type-reinterpret-cast)
+        for (unsigned i = 0; i < p.sq_entries; ++i) {
+            array[i] = i;  // SQ index i names SQE i: requests are written in ring order
+        }
+        sq_tail_ = *sq_tail_ptr_;
+        cq_head_ = *cq_head_ptr_;
+        return true;
+    }
+
+    int fd_ = -1;
+    void* rings_ = MAP_FAILED;
+    std::size_t rings_bytes_ = 0;
+    io_uring_sqe* sqes_ = nullptr;
+    std::size_t sqes_bytes_ = 0;
+    unsigned* sq_head_ptr_ = nullptr;
+    unsigned* sq_tail_ptr_ = nullptr;
+    unsigned* cq_head_ptr_ = nullptr;
+    unsigned* cq_tail_ptr_ = nullptr;
+    io_uring_cqe* cqes_ = nullptr;
+    unsigned sq_mask_ = 0;
+    unsigned cq_mask_ = 0;
+    unsigned sq_tail_ = 0;
+    unsigned cq_head_ = 0;
+};
 
 result<tap_device, std::error_code> tap_device::open(const tap_options& options) {
     if (options.name.empty() || options.name.size() >= IFNAMSIZ) {
@@ -134,6 +273,15 @@ result<tap_device, std::error_code> tap_device::open(const tap_options& options)
     dev.rx_len_.resize(dev.batch_);
     dev.tx_slab_.resize(dev.slot_bytes_ * dev.batch_);
     dev.tx_len_.resize(dev.batch_);
+    dev.tx_done_.resize(dev.batch_);
+    dev.rx_slot_.resize(dev.batch_);
+    for (std::size_t i = 0; i < dev.batch_; ++i) {
+        dev.rx_slot_[i] = static_cast<std::uint32_t>(i);
+    }
+    dev.rx_reads_ = std::min<std::size_t>(dev.batch_, rx_reads_min);
+    if (options.io_uring) {
+        dev.uring_ = uring::open(static_cast<unsigned>(dev.batch_));  // nullptr: plain calls
+    }
     return dev;
 }
 
@@ -147,12 +295,16 @@ tap_device::tap_device(tap_device&& other) noexcept
       batch_(other.batch_),
       rx_slab_(std::move(other.rx_slab_)),
       rx_len_(std::move(other.rx_len_)),
+      rx_slot_(std::move(other.rx_slot_)),
       rx_count_(std::exchange(other.rx_count_, 0)),
+      rx_reads_(other.rx_reads_),
       rx_next_(std::exchange(other.rx_next_, 0)),
       rx_outstanding_(other.rx_outstanding_),
       tx_slab_(std::move(other.tx_slab_)),
       tx_len_(std::move(other.tx_len_)),
-      tx_count_(std::exchange(other.tx_count_, 0)) {
+      tx_count_(std::exchange(other.tx_count_, 0)),
+      tx_done_(std::move(other.tx_done_)),
+      uring_(std::move(other.uring_)) {
     NETRIG_ASSERT(!rx_outstanding_);  // moving a device with a live token would dangle it
 }
 
@@ -171,6 +323,13 @@ tap_device::~tap_device() {
 }
 
 std::size_t tap_device::refill() {
+    if (uring_ != nullptr) {
+        return refill_uring();
+    }
+    // Plain reads fill the slots in order.
+    for (std::size_t i = 0; i < batch_; ++i) {
+        rx_slot_[i] = static_cast<std::uint32_t>(i);
+    }
     rx_count_ = 0;
     rx_next_ = 0;
     // Read until EAGAIN or the batch is full: tun hands out one frame per read(), so the
@@ -200,12 +359,69 @@ std::size_t tap_device::refill() {
     return rx_count_;
 }
 
-bytes tap_device::rx_frame(std::size_t slot) const {
-    NETRIG_ASSERT(slot < rx_count_);
+std::size_t tap_device::refill_uring() {
+    rx_count_ = 0;
+    rx_next_ = 0;
+    const auto reads = static_cast<unsigned>(rx_reads_);
+    for (unsigned i = 0; i < reads; ++i) {
+        io_uring_sqe& e = uring_->sqe(i);
+        e.opcode = IORING_OP_READ;
+        e.fd = fd_;
+        e.addr = reinterpret_cast<std::uintptr_t>(rx_slab_.data() + i * slot_bytes_);  // NOLINT
+        e.len = static_cast<std::uint32_t>(slot_bytes_);
+        e.off = ~std::uint64_t{0};  // the file position: tun has none
+        // RWF_NOWAIT: an empty queue answers -EAGAIN now instead of arming a poll that would
+        // fill the slot later, behind our back.
+        e.rw_flags = RWF_NOWAIT;
+        e.user_data = i;
+    }
+    // Reads complete in submission order, so frames keep their arrival order; one that found
+    // the queue empty leaves a hole that rx_slot_ skips.
+    constexpr std::uint32_t no_frame = ~std::uint32_t{0};
+    std::fill_n(rx_len_.begin(), reads, no_frame);
+    bool ok = true;
+    const bool ran = uring_->run(reads, [&](std::uint64_t slot, std::int32_t res) {
+        if (res >= 0) {
+            rx_len_[slot] = static_cast<std::uint32_t>(res);
+        } else if (res == -EOPNOTSUPP || res == -EINVAL) {
+            ok = false;  // a kernel whose tun cannot do RWF_NOWAIT: nothing was read
+        } else if (res != -EAGAIN && res != -EINTR) {
+            stats_.drop(drop_reason::io_error);
+        }
+    });
+    ok = ok && ran;
+    for (unsigned i = 0; i < reads; ++i) {
+        const std::uint32_t len = rx_len_[i];
+        if (len == no_frame) {
+            continue;
+        }
+        if (len <= vnet_bytes_) {
+            stats_.drop(drop_reason::truncated);
+            continue;
+        }
+        rx_slot_[rx_count_++] = i;
+        ++stats_.rx_frames;
+        stats_.rx_bytes += len - vnet_bytes_;
+    }
+    // Submit about twice what arrived next time: a busy link grows the batch to `batch`, an
+    // idle one costs rx_reads_min -EAGAIN reads per refill.
+    rx_reads_ = std::clamp<std::size_t>(2 * rx_count_, std::min(rx_reads_min, batch_), batch_);
+    if (!ok) {
+        // The kernel stopped taking batches: plain read()/write() from now on. This batch's
+        // frames stay where they are (rx_slot_ keeps naming them until the next refill).
+        uring_.reset();
+    }
+    return rx_count_;
+}
+
+bytes tap_device::rx_frame(std::size_t pos) const {
+    NETRIG_ASSERT(pos < rx_count_);
+    const std::size_t slot = rx_slot_[pos];
     return bytes{rx_slab_}.subspan(slot * slot_bytes_ + vnet_bytes_, rx_len_[slot] - vnet_bytes_);
 }
 
-vnet_info tap_device::rx_vnet(std::size_t slot) const {
+vnet_info tap_device::rx_vnet(std::size_t pos) const {
+    const std::size_t slot = rx_slot_[pos];
     vnet_info info;
     if (vnet_bytes_ == 0) {
         return info;
@@ -265,22 +481,71 @@ void tap_device::tx_commit(std::size_t len) {
     ++tx_count_;
 }
 
-void tap_device::flush(instant /*now*/) {
-    for (std::size_t i = 0; i < tx_count_; ++i) {
-        const std::uint8_t* slot = tx_slab_.data() + i * slot_bytes_;
-        ssize_t n = 0;
-        do {
-            n = ::write(fd_, slot, tx_len_[i]);
-        } while (n < 0 && errno == EINTR);
-        if (n < 0) {
-            // EAGAIN: the tap's queue is full (or no carrier); never block the stack.
-            stats_.drop(errno == EAGAIN ? drop_reason::ring_full : drop_reason::io_error);
-            continue;
+void tap_device::count_tx(std::size_t slot, long result) {
+    if (result < 0) {
+        // EAGAIN: the tap's queue is full (or no carrier); never block the stack.
+        stats_.drop(result == -EAGAIN ? drop_reason::ring_full : drop_reason::io_error);
+        return;
+    }
+    ++stats_.tx_frames;
+    stats_.tx_bytes += tx_len_[slot] - vnet_bytes_;
+}
+
+void tap_device::flush_uring() {
+    const auto n = static_cast<unsigned>(tx_count_);
+    for (unsigned i = 0; i < n; ++i) {
+        io_uring_sqe& e = uring_->sqe(i);
+        e.opcode = IORING_OP_WRITE;
+        e.fd = fd_;
+        e.addr = reinterpret_cast<std::uintptr_t>(tx_slab_.data() + i * slot_bytes_);  // NOLINT
+        e.len = tx_len_[i];
+        e.off = ~std::uint64_t{0};
+        e.rw_flags = RWF_NOWAIT;  // as O_NONBLOCK write(): never parked or punted to a worker
+        e.user_data = i;
+    }
+    std::fill_n(tx_done_.begin(), n, std::uint8_t{0});
+    bool ok = true;
+    const bool ran = uring_->run(n, [&](std::uint64_t slot, std::int32_t res) {
+        if (res == -EOPNOTSUPP || res == -EINVAL) {
+            ok = false;  // a kernel whose tun cannot do RWF_NOWAIT: the frame was not sent
+            return;
         }
-        ++stats_.tx_frames;
-        stats_.tx_bytes += tx_len_[i] - vnet_bytes_;
+        tx_done_[slot] = 1;
+        count_tx(slot, res);
+    });
+    ok = ok && ran;
+    if (!ok) {
+        // The kernel stopped taking batches (e.g. a seccomp filter on io_uring_enter): plain
+        // write()s from now on, starting with the frames this batch did not send.
+        uring_.reset();
+        for (unsigned i = 0; i < n; ++i) {
+            if (tx_done_[i] == 0) {
+                write_one(i);
+            }
+        }
+    }
+}
+
+void tap_device::flush(instant /*now*/) {
+    // One frame needs no ring: a plain write() is the same single syscall.
+    if (uring_ != nullptr && tx_count_ > 1) {
+        flush_uring();
+        tx_count_ = 0;
+        return;
+    }
+    for (std::size_t i = 0; i < tx_count_; ++i) {
+        write_one(i);
     }
     tx_count_ = 0;
+}
+
+void tap_device::write_one(std::size_t slot) {
+    const std::uint8_t* frame = tx_slab_.data() + slot * slot_bytes_;
+    ssize_t n = 0;
+    do {
+        n = ::write(fd_, frame, tx_len_[slot]);
+    } while (n < 0 && errno == EINTR);
+    count_tx(slot, n < 0 ? -errno : n);
 }
 
 }  // namespace netrig::link
