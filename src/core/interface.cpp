@@ -366,7 +366,7 @@ result<void, errc> interface::send_ipv4_impl(instant now, wire::ipv4_address des
                                              const l4_writer* writer, bytes l4, bool dont_frag,
                                              std::uint16_t gso_size) {
     NETRIG_ASSERT(writer == nullptr || l4.empty());
-    NETRIG_ASSERT(writer != nullptr || l4_len == l4_len);
+    NETRIG_ASSERT(writer != nullptr || l4.size() == l4_len);
     last_now_ = std::max(last_now_, now);
     if (l4_len > ipv4_payload_max) {
         counters_.drop(drop_reason::ipv4_too_long);
