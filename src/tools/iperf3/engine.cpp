@@ -112,9 +112,13 @@ runtime::task<void> tcp_send_loop(test_state& t, stream_state& s) {
     ++t.active_senders;
     unsigned n = 0;
     while (t.sending && !t.send_limit_reached()) {
-        // Whole blocks (iperf3's Nwrite loops until the block is written), but bytes are
-        // counted as each write takes them, as Nwrite's callers do: a block cut short by the
-        // end of the test was partly sent, and the receiver counts that part.
+        // Whole blocks (iperf3's Nwrite loops until the block is written); bytes are counted
+        // as each write takes them, so a block cut short by an error counts what was sent.
+        // A block started while counting counts in full, also the part written after the test
+        // ended (a write that waited for buffer space, then the rest of the block): those
+        // bytes reach the receiver, which counts what arrives before TEST_END, and iperf3's
+        // Nwrite counts every byte it wrote too. So received <= sent holds.
+        const bool count_block = t.counting;
         const bytes block{t.tcp_block.data(), t.tcp_block.size()};
         std::size_t done = 0;
         while (done < block.size()) {
@@ -124,7 +128,7 @@ runtime::task<void> tcp_send_loop(test_state& t, stream_state& s) {
                 break;
             }
             done += *r;
-            if (t.counting) {
+            if (count_block) {
                 s.bytes += *r;
                 t.total_sent_bytes += *r;
             }
@@ -132,7 +136,7 @@ runtime::task<void> tcp_send_loop(test_state& t, stream_state& s) {
         if (s.error) {
             break;
         }
-        if (t.counting) {
+        if (count_block) {
             ++s.ops;
             ++t.total_sent_blocks;
         }
