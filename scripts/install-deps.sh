@@ -10,7 +10,7 @@ packages=(
     # libraries
     libexpected-dev libcli11-dev nlohmann-json3-dev libfmt-dev
     libgtest-dev libgmock-dev libbenchmark-dev
-    libxdp-dev libbpf-dev libpcap-dev libncurses-dev libssl-dev
+    libxdp-dev libbpf-dev libpcap-dev libncurses-dev libssl-dev liburing-dev
     # real peers and test tools
     iperf3 socat tshark tcpdump iproute2 iputils-ping ethtool python3 python3-scapy
     xdp-tools curl wrk procps util-linux

@@ -5,15 +5,14 @@
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <linux/if_tun.h>
-#include <linux/io_uring.h>
+#include <liburing.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <new>
@@ -65,11 +64,11 @@ std::optional<std::size_t> interface_mtu(const std::string& name) {
 
 }  // namespace
 
-// A minimal io_uring (io_uring_setup(2), io_uring_enter(2)) that submits a batch of reads or
-// writes on the tun fd and waits for all of them. tun completes each one inline (RWF_NOWAIT:
-// an empty queue answers -EAGAIN instead of parking the read), so a batch costs one syscall
-// instead of one per frame; the kernel's per-frame work (copy, and on write the receive path
-// of the peer stack) stays.
+// An io_uring (liburing) that submits a batch of reads or writes on the tun fd and waits for
+// all of them. tun completes each one inline (RWF_NOWAIT: an empty queue answers -EAGAIN
+// instead of parking the read), so a batch costs one io_uring_enter instead of one syscall
+// per frame; the kernel's per-frame work (copy, and on write the receive path of the peer
+// stack) stays.
 class tap_device::uring {
 public:
     uring(const uring&) = delete;
@@ -79,122 +78,68 @@ public:
 
     /// A ring with room for `entries` requests, or nullptr if the kernel refuses io_uring.
     static std::unique_ptr<uring> open(unsigned entries) {
+        std::unique_ptr<uring> r{new uring};
         io_uring_params params{};
         // No IORING_SETUP_SINGLE_ISSUER: a device may be opened on one thread and driven on
         // another. The completion queue holds two batches, and each batch is reaped whole.
         params.flags = IORING_SETUP_CQSIZE;
         params.cq_entries = 2 * entries;
-        const long fd = ::syscall(__NR_io_uring_setup, entries, &params);
-        if (fd < 0) {
+        if (::io_uring_queue_init_params(entries, &r->ring_, &params) < 0) {
             return nullptr;
         }
-        std::unique_ptr<uring> r{new uring};
-        r->fd_ = static_cast<int>(fd);
-        return r->map(params) ? std::move(r) : nullptr;
+        r->open_ = true;
+        return r;
     }
 
     ~uring() {
-        if (sqes_ != nullptr) {
-            ::munmap(sqes_, sqes_bytes_);
-        }
-        if (rings_ != MAP_FAILED) {
-            ::munmap(rings_, rings_bytes_);
-        }
-        if (fd_ >= 0) {
-            ::close(fd_);
+        if (open_) {
+            ::io_uring_queue_exit(&ring_);
         }
     }
 
-    /// Request slot i (0 <= i < entries) of the next batch, zeroed.
-    io_uring_sqe& sqe(unsigned i) {
-        io_uring_sqe& e = sqes_[(sq_tail_ + i) & sq_mask_];
-        e = io_uring_sqe{};
-        return e;
+    /// The next request slot of the batch being prepared, zeroed. A batch holds at most the
+    /// `entries` given to open(), so a slot is always free.
+    io_uring_sqe& next_sqe() {
+        io_uring_sqe* e = ::io_uring_get_sqe(&ring_);
+        NETRIG_ASSERT(e != nullptr);
+        *e = io_uring_sqe{};
+        return *e;
     }
 
-    /// Submits requests 0..n-1 prepared with sqe() and waits until all completed; calls
+    /// Submits the n requests prepared with next_sqe() and waits until all completed; calls
     /// fn(user_data, res) for each (res: bytes, or -errno). Returns false if io_uring_enter
     /// failed for another reason than an interruption (the caller then stops using the ring).
     template <class Fn>
     bool run(unsigned n, Fn&& fn) {
-        const unsigned start = sq_tail_;
-        sq_tail_ += n;
-        __atomic_store_n(sq_tail_ptr_, sq_tail_, __ATOMIC_RELEASE);
         unsigned reaped = 0;
         bool ok = true;
+        int rc = ::io_uring_submit_and_wait(&ring_, n);
         for (;;) {
-            const unsigned tail = __atomic_load_n(cq_tail_ptr_, __ATOMIC_ACQUIRE);
-            for (; cq_head_ != tail; ++cq_head_, ++reaped) {
-                const io_uring_cqe& c = cqes_[cq_head_ & cq_mask_];
-                fn(c.user_data, c.res);
-            }
-            __atomic_store_n(cq_head_ptr_, cq_head_, __ATOMIC_RELEASE);
-            if (reaped == n || !ok) {
-                return ok;
-            }
-            const unsigned consumed = __atomic_load_n(sq_head_ptr_, __ATOMIC_ACQUIRE) - start;
-            const long rc = ::syscall(__NR_io_uring_enter, fd_, n - std::min(consumed, n),
-                                      n - reaped, IORING_ENTER_GETEVENTS, nullptr, 0);
-            if (rc < 0 && errno != EINTR && errno != EAGAIN && errno != EBUSY) {
+            if (rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY) {
                 ok = false;  // reap what completed, then give up on the ring
             }
+            std::array<io_uring_cqe*, 64> done{};
+            unsigned got = 0;
+            while ((got = ::io_uring_peek_batch_cqe(&ring_, done.data(),
+                                                    static_cast<unsigned>(done.size()))) > 0) {
+                for (unsigned i = 0; i < got; ++i) {
+                    fn(done[i]->user_data, done[i]->res);
+                }
+                ::io_uring_cq_advance(&ring_, got);
+                reaped += got;
+            }
+            if (reaped >= n || !ok) {
+                return ok;
+            }
+            rc = ::io_uring_submit_and_wait(&ring_, n - reaped);
         }
     }
 
 private:
     uring() = default;
 
-    bool map(const io_uring_params& p) {
-        if (fd_ < 0 || (p.features & IORING_FEAT_SINGLE_MMAP) == 0) {
-            return false;
-        }
-        rings_bytes_ = std::max<std::size_t>(p.sq_off.array + p.sq_entries * sizeof(unsigned),
-                                             p.cq_off.cqes + p.cq_entries * sizeof(io_uring_cqe));
-        rings_ = ::mmap(nullptr, rings_bytes_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
-                        fd_, IORING_OFF_SQ_RING);
-        if (rings_ == MAP_FAILED) {
-            return false;
-        }
-        sqes_bytes_ = p.sq_entries * sizeof(io_uring_sqe);
-        void* sqes = ::mmap(nullptr, sqes_bytes_, PROT_READ | PROT_WRITE,
-                            MAP_SHARED | MAP_POPULATE, fd_, IORING_OFF_SQES);
-        if (sqes == MAP_FAILED) {
-            return false;
-        }
-        sqes_ = static_cast<io_uring_sqe*>(sqes);
-        auto* base = static_cast<std::uint8_t*>(rings_);
-        // NOLINTBEGIN(cppcoreguidelines-pro-type-reinterpret-cast): the kernel's ring layout
-        sq_head_ptr_ = reinterpret_cast<unsigned*>(base + p.sq_off.head);
-        sq_tail_ptr_ = reinterpret_cast<unsigned*>(base + p.sq_off.tail);
-        sq_mask_ = *reinterpret_cast<unsigned*>(base + p.sq_off.ring_mask);
-        auto* array = reinterpret_cast<unsigned*>(base + p.sq_off.array);
-        cq_head_ptr_ = reinterpret_cast<unsigned*>(base + p.cq_off.head);
-        cq_tail_ptr_ = reinterpret_cast<unsigned*>(base + p.cq_off.tail);
-        cq_mask_ = *reinterpret_cast<unsigned*>(base + p.cq_off.ring_mask);
-        cqes_ = reinterpret_cast<io_uring_cqe*>(base + p.cq_off.cqes);
-        // NOLINTEND(cppcoreguidelines-pro-type-reinterpret-cast)
-        for (unsigned i = 0; i < p.sq_entries; ++i) {
-            array[i] = i;  // SQ index i names SQE i: requests are written in ring order
-        }
-        sq_tail_ = *sq_tail_ptr_;
-        cq_head_ = *cq_head_ptr_;
-        return true;
-    }
-
-    int fd_ = -1;
-    void* rings_ = MAP_FAILED;
-    std::size_t rings_bytes_ = 0;
-    io_uring_sqe* sqes_ = nullptr;
-    std::size_t sqes_bytes_ = 0;
-    unsigned* sq_head_ptr_ = nullptr;
-    unsigned* sq_tail_ptr_ = nullptr;
-    unsigned* cq_head_ptr_ = nullptr;
-    unsigned* cq_tail_ptr_ = nullptr;
-    io_uring_cqe* cqes_ = nullptr;
-    unsigned sq_mask_ = 0;
-    unsigned cq_mask_ = 0;
-    unsigned sq_tail_ = 0;
-    unsigned cq_head_ = 0;
+    io_uring ring_{};
+    bool open_ = false;
 };
 
 result<tap_device, std::error_code> tap_device::open(const tap_options& options) {
@@ -364,12 +309,10 @@ std::size_t tap_device::refill_uring() {
     rx_next_ = 0;
     const auto reads = static_cast<unsigned>(rx_reads_);
     for (unsigned i = 0; i < reads; ++i) {
-        io_uring_sqe& e = uring_->sqe(i);
-        e.opcode = IORING_OP_READ;
-        e.fd = fd_;
-        e.addr = reinterpret_cast<std::uintptr_t>(rx_slab_.data() + i * slot_bytes_);  // NOLINT
-        e.len = static_cast<std::uint32_t>(slot_bytes_);
-        e.off = ~std::uint64_t{0};  // the file position: tun has none
+        io_uring_sqe& e = uring_->next_sqe();
+        // Offset -1: the file position (tun has none).
+        ::io_uring_prep_read(&e, fd_, rx_slab_.data() + i * slot_bytes_,
+                             static_cast<unsigned>(slot_bytes_), ~std::uint64_t{0});
         // RWF_NOWAIT: an empty queue answers -EAGAIN now instead of arming a poll that would
         // fill the slot later, behind our back.
         e.rw_flags = RWF_NOWAIT;
@@ -494,12 +437,9 @@ void tap_device::count_tx(std::size_t slot, long result) {
 void tap_device::flush_uring() {
     const auto n = static_cast<unsigned>(tx_count_);
     for (unsigned i = 0; i < n; ++i) {
-        io_uring_sqe& e = uring_->sqe(i);
-        e.opcode = IORING_OP_WRITE;
-        e.fd = fd_;
-        e.addr = reinterpret_cast<std::uintptr_t>(tx_slab_.data() + i * slot_bytes_);  // NOLINT
-        e.len = tx_len_[i];
-        e.off = ~std::uint64_t{0};
+        io_uring_sqe& e = uring_->next_sqe();
+        ::io_uring_prep_write(&e, fd_, tx_slab_.data() + i * slot_bytes_, tx_len_[i],
+                              ~std::uint64_t{0});
         e.rw_flags = RWF_NOWAIT;  // as O_NONBLOCK write(): never parked or punted to a worker
         e.user_data = i;
     }

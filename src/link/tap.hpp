@@ -153,7 +153,7 @@ public:
     [[nodiscard]] bool uses_io_uring() const { return uring_ != nullptr; }
 
 private:
-    class uring;  // the io_uring of tap.cpp (raw syscalls: no liburing on the build machine)
+    class uring;  // the io_uring of tap.cpp (liburing)
 
     tap_device() = default;
     std::size_t refill();
