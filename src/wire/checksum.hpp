@@ -7,7 +7,10 @@
 // the value that load_be16 would read; finish() complements a sum into the field value.
 #pragma once
 
+#include <bit>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "base/bytes.hpp"
 #include "wire/address.hpp"
@@ -114,5 +117,66 @@ inline constexpr bool checksums_always_verify = false;
 [[nodiscard]] constexpr std::uint16_t udp_checksum_on_wire(std::uint16_t computed) {
     return computed == 0 ? std::uint16_t{0xffff} : computed;
 }
+
+namespace detail {
+
+// The pieces of the RFC 1071 sum kernel that wire::ones_sum and core's fused copy-and-sum
+// (core/tcp/copy_sum.cpp) share: both add native-endian 64-bit words into accumulators.
+
+/// acc + w with the carry folded back (end-around carry, RFC 1071 §2(A)); add + adc.
+[[nodiscard]] inline std::uint64_t add_carry(std::uint64_t acc, std::uint64_t w) {
+    std::uint64_t s = 0;
+    const bool carry = __builtin_add_overflow(acc, w, &s);
+    return s + (carry ? 1U : 0U);
+}
+
+/// The native-endian sum of the last n < 8 bytes at p, to add into an accumulator. Fixed 4-,
+/// 2- and 1-byte loads: a variable-length copy into a padded word costs a memcpy call, which
+/// dominated the sums of 20- to 40-byte headers. Each piece starts at an even offset, so its
+/// 16-bit words keep their byte order in the sum (RFC 1071 §2(B)); the pieces add into one
+/// 64-bit word without overflow (at most 2^32 + 2^16 + 2^8).
+[[nodiscard]] inline std::uint64_t tail_sum(const std::uint8_t* p, std::size_t n) {
+    std::uint64_t tail = 0;
+    if ((n & 4U) != 0) {
+        std::uint32_t v = 0;
+        std::memcpy(&v, p, sizeof v);
+        tail += v;
+        p += 4;
+    }
+    if ((n & 2U) != 0) {
+        std::uint16_t v = 0;
+        std::memcpy(&v, p, sizeof v);
+        tail += v;
+        p += 2;
+    }
+    if ((n & 1U) != 0) {
+        // RFC 1071 §4.1: an odd final byte is the high-order byte of a word padded with zero,
+        // i.e. the byte at the lower address: the low byte of a little-endian load.
+        if constexpr (std::endian::native == std::endian::little) {
+            tail += *p;
+        } else {
+            tail += std::uint64_t{*p} << 8U;
+        }
+    }
+    return tail;
+}
+
+/// Folds a 64-bit native-endian accumulator to the 16-bit sum in network order (the value
+/// load_be16 would read): 64 -> 32 -> 16 with end-around carries, then one byte swap on
+/// little-endian hosts (RFC 1071 §2(B)).
+[[nodiscard]] inline std::uint16_t fold_to_network(std::uint64_t acc) {
+    acc = (acc & 0xffffffffU) + (acc >> 32U);
+    acc = (acc & 0xffffffffU) + (acc >> 32U);
+    auto s = static_cast<std::uint32_t>(acc);
+    s = (s & 0xffffU) + (s >> 16U);
+    s = (s & 0xffffU) + (s >> 16U);
+    auto sum16 = static_cast<std::uint16_t>(s);
+    if constexpr (std::endian::native == std::endian::little) {
+        sum16 = static_cast<std::uint16_t>((sum16 << 8U) | (sum16 >> 8U));
+    }
+    return sum16;
+}
+
+}  // namespace detail
 
 }  // namespace netrig::wire

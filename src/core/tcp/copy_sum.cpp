@@ -2,16 +2,19 @@
 // core/tcp: the fused copy + RFC 1071 sum.
 #include "core/tcp/copy_sum.hpp"
 
-#include <bit>
 #include <cstring>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
+#include "wire/checksum.hpp"
+
 namespace netrig::core::tcp {
 
 namespace {
+
+using wire::detail::add_carry;
 
 std::uint64_t load64(const std::uint8_t* p) {
     std::uint64_t v = 0;
@@ -20,13 +23,6 @@ std::uint64_t load64(const std::uint8_t* p) {
 }
 
 void store64(std::uint8_t* p, std::uint64_t v) { std::memcpy(p, &v, sizeof v); }
-
-// acc + w with the carry folded back (end-around carry, RFC 1071 §2(A)): add + adc.
-std::uint64_t add_carry(std::uint64_t acc, std::uint64_t w) {
-    std::uint64_t s = 0;
-    const bool carry = __builtin_add_overflow(acc, w, &s);
-    return s + (carry ? 1U : 0U);
-}
 
 }  // namespace
 
@@ -97,47 +93,12 @@ std::uint16_t copy_and_sum(std::uint8_t* destination, bytes source) {
         q += 8;
         n -= 8;
     }
-    // The last 0..7 bytes: 4-, 2- and 1-byte pieces at even offsets, so their 16-bit words keep
-    // their byte order in the sum; they add into one word without overflow.
-    std::uint64_t tail = 0;
-    if ((n & 4U) != 0) {
-        std::uint32_t v = 0;
-        std::memcpy(&v, p, sizeof v);
-        std::memcpy(q, &v, sizeof v);
-        tail += v;
-        p += 4;
-        q += 4;
+    // The last 0..7 bytes: copied, and summed as wire::ones_sum sums them.
+    if (n != 0) {  // source.data() may be null when empty
+        std::memcpy(q, p, n);
     }
-    if ((n & 2U) != 0) {
-        std::uint16_t v = 0;
-        std::memcpy(&v, p, sizeof v);
-        std::memcpy(q, &v, sizeof v);
-        tail += v;
-        p += 2;
-        q += 2;
-    }
-    if ((n & 1U) != 0) {
-        *q = *p;
-        // RFC 1071 §4.1: an odd final byte is the high-order byte of a zero-padded word.
-        if constexpr (std::endian::native == std::endian::little) {
-            tail += *p;
-        } else {
-            tail += std::uint64_t{*p} << 8U;
-        }
-    }
-    a1 = add_carry(a1, tail);
-    std::uint64_t acc = add_carry(add_carry(a0, a1), add_carry(a2, a3));
-    // Fold 64 -> 32 -> 16 with end-around carries.
-    acc = (acc & 0xffffffffU) + (acc >> 32U);
-    acc = (acc & 0xffffffffU) + (acc >> 32U);
-    auto s = static_cast<std::uint32_t>(acc);
-    s = (s & 0xffffU) + (s >> 16U);
-    s = (s & 0xffffU) + (s >> 16U);
-    auto r = static_cast<std::uint16_t>(s);
-    if constexpr (std::endian::native == std::endian::little) {
-        r = static_cast<std::uint16_t>((r << 8U) | (r >> 8U));
-    }
-    return r;
+    a1 = add_carry(a1, wire::detail::tail_sum(p, n));
+    return wire::detail::fold_to_network(add_carry(add_carry(a0, a1), add_carry(a2, a3)));
 }
 
 }  // namespace netrig::core::tcp
