@@ -313,31 +313,31 @@ void pcap_sink::count_written(std::uint64_t upto, bool ok) {
     (ok ? written_ : failed_).fetch_add(frames, std::memory_order_relaxed);
 }
 
+void pcap_sink::write_out(std::uint64_t from, std::size_t n) {
+    if (n == 0) {
+        return;
+    }
+    const bool ok = write_chunk(ring_ + (from & (capacity_ - 1)), n);  // contiguous: mirrored
+    count_written(from + n, ok);
+    tail_.store(from + n, std::memory_order_release);
+}
+
 std::size_t pcap_sink::drain(bool final) {
     const std::uint64_t tail = tail_.load(std::memory_order_relaxed);
     const std::uint64_t head = head_.load(std::memory_order_acquire);
     auto len = static_cast<std::size_t>(head - tail);
-    std::size_t rest = 0;  // written after the block-aligned part, without O_DIRECT
     if (direct_) {
         const std::size_t whole = len & ~(direct_block - 1);
-        rest = final ? len - whole : 0;  // a partial block waits for more, or for close
-        len = whole;
-    }
-    std::size_t done = 0;
-    for (const std::size_t part : {len, rest}) {
-        if (part == 0) {
-            continue;
-        }
-        if (done > 0 || part == rest) {
+        if (final && whole < len) {
+            write_out(tail, whole);
             set_direct(false);  // the file's last, partial block
+            write_out(tail + whole, len - whole);
+            return len;
         }
-        const std::uint64_t from = tail + done;
-        const bool ok = write_chunk(ring_ + (from & (capacity_ - 1)), part);  // contiguous: mirrored
-        count_written(from + part, ok);
-        done += part;
-        tail_.store(from + part, std::memory_order_release);
+        len = whole;  // a partial block waits for more
     }
-    return done;
+    write_out(tail, len);
+    return len;
 }
 
 void pcap_sink::writer_loop() {

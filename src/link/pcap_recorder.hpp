@@ -128,6 +128,7 @@ private:
     std::size_t drain(bool final);
     void count_written(std::uint64_t upto, bool ok);
     bool write_chunk(const std::uint8_t* p, std::size_t len);
+    void write_out(std::uint64_t from, std::size_t n);
     void set_direct(bool on);
 
     pcap_options options_;
