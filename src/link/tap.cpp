@@ -97,13 +97,21 @@ public:
         }
     }
 
-    /// The next request slot of the batch being prepared, zeroed. A batch holds at most the
-    /// `entries` given to open(), so a slot is always free.
-    io_uring_sqe& next_sqe() {
+    /// Adds a read (write = false) into, or a write from, buf[0, len) on fd to the batch being
+    /// prepared, tagged `tag`. A batch holds at most the `entries` given to open(). Offset -1:
+    /// the file position (tun has none). RWF_NOWAIT: an empty queue answers a read with -EAGAIN
+    /// now instead of arming a poll that would fill the slot later, behind our back, and a write
+    /// is never parked or punted to a worker (as O_NONBLOCK write()).
+    void add(bool write, int fd, std::uint8_t* buf, std::size_t len, std::uint64_t tag) {
         io_uring_sqe* e = ::io_uring_get_sqe(&ring_);
         NETRIG_ASSERT(e != nullptr);
-        *e = io_uring_sqe{};
-        return *e;
+        if (write) {
+            ::io_uring_prep_write(e, fd, buf, static_cast<unsigned>(len), ~std::uint64_t{0});
+        } else {
+            ::io_uring_prep_read(e, fd, buf, static_cast<unsigned>(len), ~std::uint64_t{0});
+        }
+        e->rw_flags = RWF_NOWAIT;
+        e->user_data = tag;
     }
 
     /// Submits the n requests prepared with next_sqe() and waits until all completed; calls
@@ -309,14 +317,7 @@ std::size_t tap_device::refill_uring() {
     rx_next_ = 0;
     const auto reads = static_cast<unsigned>(rx_reads_);
     for (unsigned i = 0; i < reads; ++i) {
-        io_uring_sqe& e = uring_->next_sqe();
-        // Offset -1: the file position (tun has none).
-        ::io_uring_prep_read(&e, fd_, rx_slab_.data() + i * slot_bytes_,
-                             static_cast<unsigned>(slot_bytes_), ~std::uint64_t{0});
-        // RWF_NOWAIT: an empty queue answers -EAGAIN now instead of arming a poll that would
-        // fill the slot later, behind our back.
-        e.rw_flags = RWF_NOWAIT;
-        e.user_data = i;
+        uring_->add(false, fd_, rx_slab_.data() + i * slot_bytes_, slot_bytes_, i);
     }
     // Reads complete in submission order, so frames keep their arrival order; one that found
     // the queue empty leaves a hole that rx_slot_ skips.
@@ -437,11 +438,7 @@ void tap_device::count_tx(std::size_t slot, long result) {
 void tap_device::flush_uring() {
     const auto n = static_cast<unsigned>(tx_count_);
     for (unsigned i = 0; i < n; ++i) {
-        io_uring_sqe& e = uring_->next_sqe();
-        ::io_uring_prep_write(&e, fd_, tx_slab_.data() + i * slot_bytes_, tx_len_[i],
-                              ~std::uint64_t{0});
-        e.rw_flags = RWF_NOWAIT;  // as O_NONBLOCK write(): never parked or punted to a worker
-        e.user_data = i;
+        uring_->add(true, fd_, tx_slab_.data() + i * slot_bytes_, tx_len_[i], i);
     }
     std::fill_n(tx_done_.begin(), n, std::uint8_t{0});
     bool ok = true;
