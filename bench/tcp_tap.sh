@@ -5,7 +5,8 @@
 #
 #   bench/tcp_tap.sh NETRIG [SECONDS] [RUNS]        e.g. bench/tcp_tap.sh build-D/netrig 5 3
 #   env: CC (default cubic), MTU (default 1500: L3 MTU of the TAP, the veth and the user stack),
-#        OFFLOAD (on | off | both, default both: which netrig TAP cases run, see below)
+#        OFFLOAD (on | off | both, default both: which netrig TAP cases run, see below),
+#        RPS (off | on, default off: see "Receive steering" below)
 #
 # Cases, each RUNS times, round-robin so slow drifts of the machine hit all of them:
 #   veth       iperf3 3.12 client (ns A) -> iperf3 3.12 server (ns B) over a veth pair
@@ -24,6 +25,14 @@
 # (one read()/write() per 64 KiB instead of ~44). With --offload off there is no vnet header:
 # every frame is at most MTU + 14 bytes with a full checksum. The script prints the TAP's
 # `ethtool -k` view while an offloaded stack has it open, so the run records what was in effect.
+# Receive steering: a frame written into a TAP or a veth is processed by the kernel's receive
+# path (IP, TCP, the ACK it sends) inside the writer's write()/xmit, on the writer's core. So
+# with RPS=off, in tapoff-R netrig's core also runs the Linux peer's TCP receive for every
+# 1514-byte frame, while in tapoff the Linux sender pays for its own stack. RPS=on sets
+# rps_cpus on every kernel-side receive queue to the core of the process that owns that end
+# (TAP and veth A: CPU 0, veth B: CPU 1), as on two hosts where each receives on its own CPU.
+# Backlog overflows on that core (net.core.netdev_max_backlog, which we do not change) are
+# drops that TCP sees and retransmits; the retransmit column shows them.
 # Every process is bounded by `timeout`; trap EXIT kills what we started and deletes the
 # namespaces (names carry the PID).
 set -uo pipefail
@@ -33,7 +42,9 @@ runs=${3:-3}
 cc=${CC:-cubic}
 mtu=${MTU:-1500}
 offload=${OFFLOAD:-both}
+rps=${RPS:-off}
 case $offload in on|off|both) ;; *) echo "OFFLOAD must be on, off or both" >&2; exit 2 ;; esac
+case $rps in on|off) ;; *) echo "RPS must be on or off" >&2; exit 2 ;; esac
 
 skip() { echo "SKIP: $*"; exit 77; }
 [ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces, TAP)"
@@ -66,6 +77,9 @@ for n in "$nsA:$vA" "$nsB:$vB"; do
     ip -n "${n%%:*}" link set lo up
     ip -n "${n%%:*}" link set "${n#*:}" mtu "$mtu" up
 done
+set_rps() {  # ns dev cpumask
+    ip netns exec "$1" sh -c "echo $3 >/sys/class/net/$2/queues/rx-0/rps_cpus" 2>/dev/null
+}
 # TAP in its own namespace: the kernel end .1, netrig .2.
 tnet="10.80.$octet"
 ip netns add "$nsT" || exit 1
@@ -75,6 +89,12 @@ ip -n "$nsT" link set "$tap" mtu "$mtu"
 ip -n "$nsT" addr add "$tnet.1/24" dev "$tap"
 ip -n "$nsT" link set "$tap" up
 ip netns exec "$nsT" sysctl -qw "net.ipv6.conf.$tap.disable_ipv6=1"
+if [ "$rps" = on ]; then
+    # Each host's receive processing on that host's core: frames into the kernel's ends (the
+    # TAP, veth A: clients on CPU 0) are processed on CPU 0, into veth B (servers) on CPU 1.
+    set_rps "$nsT" "$tap" 1 && set_rps "$nsA" "$vA" 1 && set_rps "$nsB" "$vB" 2 ||
+        skip "cannot set rps_cpus (kernel without CONFIG_RPS?)"
+fi
 
 wait_port() {  # ns port: until something listens there (kernel servers only), <= 5 s
     for _ in $(seq 50); do
@@ -127,8 +147,8 @@ run_case() {  # case run -> "gbps retr" on stdout
 
 median() { sort -g | awk '{v[NR]=$1} END {if (NR%2) print v[(NR+1)/2]; else printf "%.3f\n", (v[NR/2]+v[NR/2+1])/2}'; }
 
-echo "single TCP flow, cc=$cc, MTU $mtu, ${secs} s x $runs runs, servers on CPU 1, clients on" \
-     "CPU 0, receiver Gbit/s (retransmits); load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "single TCP flow, cc=$cc, MTU $mtu, RPS $rps, ${secs} s x $runs runs, servers on CPU 1," \
+     "clients on CPU 0, receiver Gbit/s (retransmits); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "TAP offload view while netrig holds it with --offload on:"
 timeout 10 ip netns exec "$nsT" "$netrig" iperf3 -s -1 -p 9 --stack user --link "tap:$tap" \
     --ip "$tnet.2/24" --mtu "$mtu" --offload on >/dev/null 2>&1 &
@@ -169,7 +189,7 @@ awk -v t="$med_tap" -v v="$med_veth" -v tr="$med_tap_R" -v vr="$med_veth_R" \
         (v > 0 ? t / v : 0), (vr > 0 ? tr / vr : 0)
     printf "ratio tap/veth, offload off: Linux -> netrig %.3f, netrig -> Linux (-R) %.3f (target >= 5 Gbit/s)\n",
         (v > 0 ? o / v : 0), (vr > 0 ? orr / vr : 0) }'
-echo "RESULT mtu $mtu veth $med_veth tap $med_tap tapoff $med_tapoff veth_R $med_veth_R tap_R $med_tap_R tapoff_R $med_tapoff_R"
+echo "RESULT mtu $mtu rps $rps veth $med_veth tap $med_tap tapoff $med_tapoff veth_R $med_veth_R tap_R $med_tap_R tapoff_R $med_tapoff_R"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 for f in "$tmp"/server.tap*.txt; do
     [ -s "$f" ] && grep -qiE 'error|fail' "$f" && { echo "netrig server said ($f):"; cat "$f"; }
