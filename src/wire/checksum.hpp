@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "base/bytes.hpp"
+#include "base/ones_sum.hpp"
 #include "wire/address.hpp"
 
 namespace netrig::wire {
@@ -38,26 +39,13 @@ inline constexpr bool checksums_always_verify = true;
 inline constexpr bool checksums_always_verify = false;
 #endif
 
-/// RFC 1071 one's-complement sum of data, folded to 16 bits, in network order. An odd final
-/// byte is padded with a zero low byte (RFC 1071 §4.1).
-[[nodiscard]] std::uint16_t ones_sum(bytes data);
-
-/// One's-complement sum of two partial sums (RFC 1071 §2(A): end-around carry).
-/// Preconditions: the data behind `a` has an even length (use combine_at otherwise).
-[[nodiscard]] constexpr std::uint16_t combine(std::uint16_t a, std::uint16_t b) {
-    const std::uint32_t s = std::uint32_t{a} + std::uint32_t{b};
-    return static_cast<std::uint16_t>((s & 0xffffU) + (s >> 16U));
-}
-
-/// Adds the sum b of a block that starts at byte offset `offset` of the checksummed data to a.
-/// RFC 1071 §2(B): a block at an odd offset contributes its bytes swapped.
-[[nodiscard]] constexpr std::uint16_t combine_at(std::uint16_t a, std::uint16_t b,
-                                                 std::size_t offset) {
-    if (offset % 2 != 0) {
-        b = static_cast<std::uint16_t>((b << 8U) | (b >> 8U));
-    }
-    return combine(a, b);
-}
+/// RFC 1071 one's-complement partial sums, their combination at even and odd offsets
+/// (§2(A), §2(B)) and the fused copy-and-sum: the kernel lives in base (base/ones_sum.hpp) so
+/// that link, which may not depend on wire, shares it.
+using rfc1071::combine;
+using rfc1071::combine_at;
+using rfc1071::copy_and_sum;
+using rfc1071::ones_sum;
 
 /// The checksum field value for a partial sum: its one's complement.
 [[nodiscard]] constexpr std::uint16_t finish(std::uint16_t sum) {
@@ -95,8 +83,8 @@ inline constexpr bool checksums_always_verify = false;
 [[nodiscard]] constexpr std::uint16_t checksum_update16(std::uint16_t old_checksum,
                                                         std::uint16_t old_field,
                                                         std::uint16_t new_field) {
-    std::uint16_t s = combine(static_cast<std::uint16_t>(~old_checksum),
-                              static_cast<std::uint16_t>(~old_field));
+    std::uint16_t s =
+        combine(static_cast<std::uint16_t>(~old_checksum), static_cast<std::uint16_t>(~old_field));
     s = combine(s, new_field);
     return static_cast<std::uint16_t>(~s);
 }
@@ -106,8 +94,9 @@ inline constexpr bool checksums_always_verify = false;
 [[nodiscard]] constexpr std::uint16_t checksum_update32(std::uint16_t old_checksum,
                                                         std::uint32_t old_field,
                                                         std::uint32_t new_field) {
-    const std::uint16_t c = checksum_update16(old_checksum, static_cast<std::uint16_t>(old_field >> 16U),
-                                              static_cast<std::uint16_t>(new_field >> 16U));
+    const std::uint16_t c =
+        checksum_update16(old_checksum, static_cast<std::uint16_t>(old_field >> 16U),
+                          static_cast<std::uint16_t>(new_field >> 16U));
     return checksum_update16(c, static_cast<std::uint16_t>(old_field),
                              static_cast<std::uint16_t>(new_field));
 }
@@ -117,66 +106,5 @@ inline constexpr bool checksums_always_verify = false;
 [[nodiscard]] constexpr std::uint16_t udp_checksum_on_wire(std::uint16_t computed) {
     return computed == 0 ? std::uint16_t{0xffff} : computed;
 }
-
-namespace detail {
-
-// The pieces of the RFC 1071 sum kernel that wire::ones_sum and core's fused copy-and-sum
-// (core/tcp/copy_sum.cpp) share: both add native-endian 64-bit words into accumulators.
-
-/// acc + w with the carry folded back (end-around carry, RFC 1071 §2(A)); add + adc.
-[[nodiscard]] inline std::uint64_t add_carry(std::uint64_t acc, std::uint64_t w) {
-    std::uint64_t s = 0;
-    const bool carry = __builtin_add_overflow(acc, w, &s);
-    return s + (carry ? 1U : 0U);
-}
-
-/// The native-endian sum of the last n < 8 bytes at p, to add into an accumulator. Fixed 4-,
-/// 2- and 1-byte loads: a variable-length copy into a padded word costs a memcpy call, which
-/// dominated the sums of 20- to 40-byte headers. Each piece starts at an even offset, so its
-/// 16-bit words keep their byte order in the sum (RFC 1071 §2(B)); the pieces add into one
-/// 64-bit word without overflow (at most 2^32 + 2^16 + 2^8).
-[[nodiscard]] inline std::uint64_t tail_sum(const std::uint8_t* p, std::size_t n) {
-    std::uint64_t tail = 0;
-    if ((n & 4U) != 0) {
-        std::uint32_t v = 0;
-        std::memcpy(&v, p, sizeof v);
-        tail += v;
-        p += 4;
-    }
-    if ((n & 2U) != 0) {
-        std::uint16_t v = 0;
-        std::memcpy(&v, p, sizeof v);
-        tail += v;
-        p += 2;
-    }
-    if ((n & 1U) != 0) {
-        // RFC 1071 §4.1: an odd final byte is the high-order byte of a word padded with zero,
-        // i.e. the byte at the lower address: the low byte of a little-endian load.
-        if constexpr (std::endian::native == std::endian::little) {
-            tail += *p;
-        } else {
-            tail += std::uint64_t{*p} << 8U;
-        }
-    }
-    return tail;
-}
-
-/// Folds a 64-bit native-endian accumulator to the 16-bit sum in network order (the value
-/// load_be16 would read): 64 -> 32 -> 16 with end-around carries, then one byte swap on
-/// little-endian hosts (RFC 1071 §2(B)).
-[[nodiscard]] inline std::uint16_t fold_to_network(std::uint64_t acc) {
-    acc = (acc & 0xffffffffU) + (acc >> 32U);
-    acc = (acc & 0xffffffffU) + (acc >> 32U);
-    auto s = static_cast<std::uint32_t>(acc);
-    s = (s & 0xffffU) + (s >> 16U);
-    s = (s & 0xffffU) + (s >> 16U);
-    auto sum16 = static_cast<std::uint16_t>(s);
-    if constexpr (std::endian::native == std::endian::little) {
-        sum16 = static_cast<std::uint16_t>((sum16 << 8U) | (sum16 >> 8U));
-    }
-    return sum16;
-}
-
-}  // namespace detail
 
 }  // namespace netrig::wire

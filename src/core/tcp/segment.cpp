@@ -4,7 +4,7 @@
 
 #include <cstring>
 
-#include "core/tcp/copy_sum.hpp"
+#include "wire/checksum.hpp"
 #include "wire/ipv4.hpp"
 
 namespace netrig::core::tcp {
@@ -36,17 +36,16 @@ void segment_out::emit(mut_bytes buffer, wire::checksum_policy policy) const {
         if (!part.empty()) {
             // RFC 1071 §2(B): a part starting at an odd offset (the first part had an odd
             // length) contributes its bytes swapped.
-            payload_sum = wire::combine_at(payload_sum, copy_and_sum(buffer.data() + at, part),
-                                           at - hlen);
+            payload_sum = wire::combine_at(payload_sum,
+                                           wire::copy_and_sum(buffer.data() + at, part), at - hlen);
             at += part.size();
         }
     }
     whole.emit(buffer, source, destination, wire::checksum_policy::skip);
     // skip leaves the field 0, so the header sum is that of the header without its checksum.
     const std::uint16_t header_sum = wire::ones_sum(buffer.first(hlen));
-    const std::uint16_t pseudo =
-        wire::ipv4_pseudo_header_sum(source, destination, wire::ipv4::protocol::tcp,
-                                     static_cast<std::uint16_t>(buffer.size()));
+    const std::uint16_t pseudo = wire::ipv4_pseudo_header_sum(
+        source, destination, wire::ipv4::protocol::tcp, static_cast<std::uint16_t>(buffer.size()));
     // The header length is a multiple of 4, so the payload sum starts at an even offset.
     store_be16(buffer, wire::tcp::field::checksum,
                wire::finish(wire::combine(pseudo, wire::combine(header_sum, payload_sum))));
