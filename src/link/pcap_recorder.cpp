@@ -14,12 +14,13 @@
 #include <algorithm>
 #include <bit>
 #include <cerrno>
-#include <cstddef>
 #include <chrono>
+#include <cstddef>
 #include <cstring>
 #include <ctime>
 
 #include "base/assert.hpp"
+#include "base/ones_sum.hpp"
 
 namespace netrig::link {
 
@@ -41,7 +42,7 @@ struct file_header {
     std::uint32_t magic;
     std::uint16_t version_major;
     std::uint16_t version_minor;
-    std::int32_t reserved1;  // thiszone, always 0
+    std::int32_t reserved1;   // thiszone, always 0
     std::uint32_t reserved2;  // sigfigs, always 0
     std::uint32_t snap_len;
     std::uint32_t link_type;
@@ -170,7 +171,8 @@ result<std::unique_ptr<pcap_sink>, std::error_code> pcap_sink::open(const std::s
     bool direct = false;
     // A partial block stays in the ring until more arrives, so the ring must hold one besides
     // the largest record, or a record that fits a plain writer's ring would never fit.
-    if (options.direct_io && capacity >= options.snap_bytes + sizeof(record_header) + direct_block) {
+    if (options.direct_io &&
+        capacity >= options.snap_bytes + sizeof(record_header) + direct_block) {
         const int fl = ::fcntl(fd, F_GETFL);
         if (fl >= 0 && ::fcntl(fd, F_SETFL, fl | O_DIRECT) == 0) {
             direct = ::lseek(fd, 0, SEEK_SET) == 0;
@@ -182,9 +184,14 @@ result<std::unique_ptr<pcap_sink>, std::error_code> pcap_sink::open(const std::s
     return std::unique_ptr<pcap_sink>(new pcap_sink(options, fd, ring, capacity, direct));
 }
 
-pcap_sink::pcap_sink(const pcap_options& options, int fd, std::uint8_t* ring,
-                     std::size_t capacity, bool direct)
-    : options_(options), fd_(fd), ring_(ring), capacity_(capacity), opened_direct_(direct), direct_(direct) {
+pcap_sink::pcap_sink(const pcap_options& options, int fd, std::uint8_t* ring, std::size_t capacity,
+                     bool direct)
+    : options_(options),
+      fd_(fd),
+      ring_(ring),
+      capacity_(capacity),
+      opened_direct_(direct),
+      direct_(direct) {
     // Stream position p is file offset p: the header is [0, 24), records follow. Without
     // O_DIRECT the header is already in the file and the writer starts after it.
     head_local_ = sizeof(file_header);
@@ -222,7 +229,33 @@ pcap_sink::~pcap_sink() {
     (void)close();
 }
 
-bool pcap_sink::offer(instant at, bytes frame, std::optional<capture_patch> patch) {
+namespace {
+
+// Copies frame's first `captured` bytes to out with the partial checksum completed in the copy.
+// RFC 1071: the summed bytes (start to the frame's end, the field holding the pseudo-header
+// sum) are summed while copied; bytes past the snap length are summed without a copy and added
+// at their offset (§2(B)).
+void copy_completing(std::uint8_t* out, bytes frame, std::size_t captured,
+                     const partial_checksum& partial) {
+    std::memcpy(out, frame.data(), partial.start);
+    std::uint16_t sum = rfc1071::copy_and_sum(
+        out + partial.start, frame.subspan(partial.start, captured - partial.start));
+    if (captured < frame.size()) {
+        sum = rfc1071::combine_at(sum, rfc1071::ones_sum(frame.subspan(captured)),
+                                  captured - partial.start);
+    }
+    auto field = static_cast<std::uint16_t>(~sum);
+    // RFC 768: a computed UDP checksum of 0 goes out as 0xffff; TCP (offset 16) keeps 0.
+    if (field == 0 && partial.offset == 6) {
+        field = 0xffff;
+    }
+    out[partial.start + partial.offset] = static_cast<std::uint8_t>(field >> 8U);
+    out[partial.start + partial.offset + 1] = static_cast<std::uint8_t>(field);
+}
+
+}  // namespace
+
+bool pcap_sink::offer(instant at, bytes frame, std::optional<partial_checksum> partial) {
     ++offered_;
     if (closed_) {
         ++dropped_;
@@ -247,10 +280,11 @@ bool pcap_sink::offer(instant at, bytes frame, std::optional<capture_patch> patc
                            .original_len = static_cast<std::uint32_t>(frame.size())};
     std::uint8_t* p = ring_ + (head & (capacity_ - 1));
     std::memcpy(p, &rh, sizeof rh);
-    std::memcpy(p + sizeof rh, frame.data(), captured);
-    if (patch && patch->offset + 2 <= captured) {
-        p[sizeof rh + patch->offset] = static_cast<std::uint8_t>(patch->value >> 8U);
-        p[sizeof rh + patch->offset + 1] = static_cast<std::uint8_t>(patch->value);
+    std::uint8_t* copy = p + sizeof rh;
+    if (partial && partial->start + partial->offset + 2 <= captured) {
+        copy_completing(copy, frame, captured, *partial);
+    } else {
+        std::memcpy(copy, frame.data(), captured);
     }
     head_local_ = head + need;
     // One plain store on x86; the writer reads head_ about once per millisecond.
@@ -297,9 +331,10 @@ void pcap_sink::count_written(std::uint64_t upto, bool ok) {
                 break;
             }
             std::uint32_t captured = 0;
-            std::memcpy(&captured,
-                        ring_ + (parse_pos_ & (capacity_ - 1)) + offsetof(record_header, captured_len),
-                        sizeof captured);
+            std::memcpy(
+                &captured,
+                ring_ + (parse_pos_ & (capacity_ - 1)) + offsetof(record_header, captured_len),
+                sizeof captured);
             record_end_ = parse_pos_ + sizeof(record_header) + captured;
         }
         if (record_end_ > upto) {

@@ -74,11 +74,13 @@ struct pcap_options {
 /// Reads CLOCK_REALTIME once and returns the real time of instant{} given that it is `now`.
 [[nodiscard]] std::int64_t realtime_base_now(instant now);
 
-/// A 16-bit big-endian value written over a recorded frame's copy at `offset` (a checksum the
-/// device would have completed on the wire).
-struct capture_patch {
-    std::size_t offset = 0;     ///< Byte offset in the frame.
-    std::uint16_t value = 0;    ///< Value, host order (stored big-endian).
+/// An L4 checksum a frame carries partial (TAP checksum offload: the field holds the
+/// pseudo-header sum) that the capture completes in its copy, the way virtio 1.1 §5.1.6.2 asks
+/// the device to: the one's complement of the sum from `start` to the frame's end, stored at
+/// start + offset.
+struct partial_checksum {
+    std::size_t start = 0;   ///< Byte offset in the frame where the summed data begins.
+    std::size_t offset = 0;  ///< Offset of the 16-bit field from start (UDP 6, TCP 16).
 };
 
 /// What a capture did. At close, offered = written + dropped + failed.
@@ -104,10 +106,11 @@ public:
     /// Closes (see close()).
     ~pcap_sink();
 
-    /// Copies frame into the ring as one record stamped `at`, then writes patch (if any, and if
-    /// inside the captured bytes) over the copy; false (and counted) when the ring lacks room.
+    /// Copies frame into the ring as one record stamped `at`; with `partial`, the copy gets that
+    /// checksum completed (if the field is inside the captured bytes), summed while copying.
+    /// false (and counted) when the ring lacks room. The frame itself is not changed.
     /// Call from one thread only (the device's), the same one that calls close().
-    bool offer(instant at, bytes frame, std::optional<capture_patch> patch = std::nullopt);
+    bool offer(instant at, bytes frame, std::optional<partial_checksum> partial = std::nullopt);
     /// Stops the writer after it drained the ring, closes the file, returns the final counts.
     /// Idempotent.
     pcap_counts close();
@@ -160,66 +163,25 @@ private:
 };
 
 namespace detail {
-/// RFC 1071: the one's-complement sum of data as big-endian 16-bit words (an odd last byte
-/// padded with zero), folded to 16 bits. RFC 1071 §2(B): the sum does not depend on byte order,
-/// so it adds native (little-endian) 32-bit halves of 8-byte loads and swaps the folded result;
-/// this runs per captured frame with a partial checksum, so it must not cost a byte loop.
-[[nodiscard]] inline std::uint16_t ones_sum16(bytes data) {
-    const std::uint8_t* p = data.data();
-    const std::size_t n = data.size();
-    std::uint64_t sum = 0;
-    std::size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        std::uint64_t w = 0;
-        std::memcpy(&w, p + i, sizeof w);
-        sum += (w & 0xffffffffU) + (w >> 32U);
-    }
-    for (; i + 2 <= n; i += 2) {
-        std::uint16_t h = 0;
-        std::memcpy(&h, p + i, sizeof h);
-        sum += h;
-    }
-    if (i < n) {
-        // The odd last byte is the high byte of a zero-padded big-endian word: in the native
-        // (little-endian) pairing used above that is the low byte.
-        sum += p[i];
-    }
-    while ((sum >> 16U) != 0) {
-        sum = (sum & 0xffffU) + (sum >> 16U);
-    }
-    const auto native = static_cast<std::uint16_t>(sum);
-    if constexpr (std::endian::native == std::endian::little) {
-        return static_cast<std::uint16_t>((native << 8U) | (native >> 8U));
-    } else {
-        return native;
-    }
-}
-
-/// The completed L4 checksum of a frame with a partial one (offload.needs_checksum: the field
-/// holds the pseudo-header sum), the way virtio 1.1 §5.1.6.2 asks the device to complete it,
-/// as a 2-byte patch for pcap_sink::offer; nullopt if the frame needs none. The frame is not
-/// copied: only the sum is computed, and the sink patches its own copy.
-[[nodiscard]] inline std::optional<capture_patch> capture_checksum(bytes frame,
-                                                                   const frame_offload& offload) {
+/// The partial checksum of a frame the device reported with offload.needs_checksum, for
+/// pcap_sink::offer; nullopt if it has none or reports a field outside the frame.
+[[nodiscard]] inline std::optional<partial_checksum> capture_checksum(
+    bytes frame, const frame_offload& offload) {
     const std::size_t field = std::size_t{offload.checksum_start} + offload.checksum_offset;
     if (!offload.needs_checksum || field + 2 > frame.size()) {
         return std::nullopt;
     }
-    auto sum = static_cast<std::uint16_t>(~ones_sum16(frame.subspan(offload.checksum_start)));
-    // RFC 768: a computed UDP checksum of 0 goes out as 0xffff; TCP (offset 16) keeps 0.
-    if (sum == 0 && offload.checksum_offset == 6) {
-        sum = 0xffff;
-    }
-    return capture_patch{.offset = field, .value = sum};
+    return partial_checksum{.start = offload.checksum_start, .offset = offload.checksum_offset};
 }
 }  // namespace detail
 
 /// Wraps device D (Holder = D to own it, D& to borrow it) and records its traffic into a
 /// pcap_sink that outlives the recorder. Frames with a partial checksum (TAP checksum offload,
 /// both directions) are recorded with the checksum completed, as they are on the wire beyond
-/// the device, so captures verify in tshark; that costs one copy and one sum of such frames,
-/// only while capturing. TSO/GRO frames are recorded whole (up to 64 KiB, above the MTU). Models link_device; stats are the inner device's.
-/// Transmitted frames are recorded when consumed (before a later flush could drop them).
+/// the device, so captures verify in tshark; the sum is taken during the copy into the ring
+/// (rfc1071::copy_and_sum), so such frames are still read once. TSO/GRO frames are recorded whole
+/// (up to 64 KiB, above the MTU). Models link_device; stats are the inner device's. Transmitted
+/// frames are recorded when consumed (before a later flush could drop them).
 template <class Holder>
 class pcap_recorder {
     using device = std::remove_reference_t<Holder>;
