@@ -57,15 +57,16 @@ result<void, std::error_code> add_pcap(const user_stack_config& config,
         options.realtime_base =
             link::realtime_base_now(runtime::has_current() ? runtime::now() : instant{});
     }
-    // Where the writer thread runs. On TAP the peer is this host's kernel, whose TAP work runs
-    // on the CPUs other than ours: a writer there slows the peer instead of sparing us
-    // (measured with the templated sink: TAP 1472 B pcap/sink 0.73 with avoid_pinned_cpu, 0.96
-    // with inherit; docs/PERFORMANCE.md, UDP sink). AF_XDP's and a real NIC's sender is elsewhere.
     if (config.pcap_snaplen) {
         options.snap_bytes = *config.pcap_snaplen;
     }
-    options.writer_cpus = config.link == link_type::tap ? link::pcap_writer_cpus::inherit
-                                                        : link::pcap_writer_cpus::avoid_pinned_cpu;
+    // The writer thread stays on the CPUs the stack was given (taskset): recording must not
+    // take a core from whatever else runs here. On TAP and on AF_XDP over veth that is the
+    // peer, the kernel, whose transmit path delivers into our device on its own core; a writer
+    // there slowed the peer and so our receive rate (udp_sink bench, 1472 B, avoid_pinned_cpu ->
+    // inherit: TAP user-pcap/user 0.73 -> 0.96, AF_XDP 0.65-0.75 -> 0.76-0.89;
+    // docs/PERFORMANCE.md, UDP sink). O_DIRECT keeps the writer's own cost small.
+    options.writer_cpus = link::pcap_writer_cpus::inherit;
     NETRIG_TRY_ASSIGN(parts.sink, link::pcap_sink::open(*config.pcap_path, options));
     link::any_device& inner = *parts.layers.back();
     parts.layers.push_back(
