@@ -9,4 +9,6 @@ target_link_libraries(link_sim_bench PRIVATE netrig_link benchmark::benchmark)
 add_executable(link_bench ${CMAKE_CURRENT_LIST_DIR}/link_bench.cpp)
 target_compile_options(link_bench PRIVATE ${NETRIG_WARNINGS})
 target_include_directories(link_bench PRIVATE ${CMAKE_SOURCE_DIR}/tests/interop)
-target_link_libraries(link_bench PRIVATE netrig_link)
+# liburing directly as well: tap-rx raw drives its own io_uring, as src/link/CMakeLists.txt finds it.
+pkg_check_modules(LINK_BENCH_LIBURING REQUIRED IMPORTED_TARGET liburing)
+target_link_libraries(link_bench PRIVATE netrig_link PkgConfig::LINK_BENCH_LIBURING)

@@ -5,13 +5,21 @@
 //   link_bench flood DST_IP PORT PAYLOAD SECONDS         kernel UDP sender (sendmmsg)
 //   link_bench sink IP PORT SECONDS                      bound UDP socket that never reads
 //   link_bench tap-tx raw|api|pcap TAP PAYLOAD SECONDS
-//   link_bench tap-rx raw|api|pcap TAP SECONDS
+//   link_bench tap-rx raw|read|api|pcap TAP SECONDS
+//       raw:  the minimal reader with the device's kernel facility: batches of RWF_NOWAIT reads
+//             through io_uring, sized as the device sizes them (at most LINK_BENCH_URING_DEPTH,
+//             default 32), with "depth D enters E empty_reads R" after cpu_ns_per_frame
+//       read: one read() syscall per frame (the raw limit before the device batched reads)
+//       LINK_BENCH_TAP_OFFLOAD=1: open the TAP with the vnet header and the checksum/TSO
+//       offloads, as net::user_stack does (default: plain, as tap_options' defaults)
 //   link_bench xdp-tx raw|api|pcap IFACE DST_MAC PAYLOAD SECONDS
 //   link_bench xdp-rx raw|api|pcap IFACE SECONDS
 // Prints one line "fps <frames per second> frames <n> cpu_ns_per_frame <process CPU / frame>"
 // (plus pcap counts).
 #include <fcntl.h>
+#include <liburing.h>
 #include <time.h>
+#include <linux/fs.h>
 #include <linux/if_link.h>
 #include <linux/if_xdp.h>
 #include <net/if.h>
@@ -21,8 +29,10 @@
 #include <unistd.h>
 #include <xdp/xsk.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -56,12 +66,14 @@ double process_cpu_ns() {
 
 // cpu_ns_per_frame is load-independent where fps is not: on a shared machine the wall clock
 // counts other processes' time slices too.
-void report(std::uint64_t frames, clock_type::duration elapsed, double cpu_start) {
+// `extra` is appended to the line (fields after cpu_ns_per_frame, which udp_sink.sh ignores).
+void report(std::uint64_t frames, clock_type::duration elapsed, double cpu_start,
+            const std::string& extra = {}) {
     const double s = std::chrono::duration<double>(elapsed).count();
     const double cpu = process_cpu_ns() - cpu_start;
-    std::printf("fps %.0f frames %llu cpu_ns_per_frame %.0f\n", static_cast<double>(frames) / s,
+    std::printf("fps %.0f frames %llu cpu_ns_per_frame %.0f%s\n", static_cast<double>(frames) / s,
                 static_cast<unsigned long long>(frames),
-                frames == 0 ? 0.0 : cpu / static_cast<double>(frames));
+                frames == 0 ? 0.0 : cpu / static_cast<double>(frames), extra.c_str());
 }
 
 std::vector<std::uint8_t> make_frame(const std::uint8_t mac[6], std::size_t payload) {
@@ -216,29 +228,137 @@ int tap_tx(const std::string& mode, const std::string& tap, std::size_t payload,
     return with_pcap(*dev, mode == "pcap", [&](auto& d) { api_tx(d, frame, seconds); });
 }
 
+// Most reads of one io_uring batch of the raw TAP reader: LINK_BENCH_URING_DEPTH, default 32
+// (the device's default tap_options::batch).
+unsigned uring_depth() {
+    const char* env = std::getenv("LINK_BENCH_URING_DEPTH");
+    const int depth = env == nullptr ? 32 : std::atoi(env);
+    return static_cast<unsigned>(std::clamp(depth, 1, 4096));
+}
+
+// The raw TAP limit: the kernel facility the device uses (link/tap.cpp, tap_device::uring and
+// refill_uring) and nothing of the device around it. Reads into 64 KiB buffers go to the
+// kernel with one io_uring_enter; every completion with res > 0 is a frame, and its buffer is
+// read into again in a later round. As in the device: offset -1 (tun has no file position),
+// RWF_NOWAIT (tun answers an empty queue with -EAGAIN at once instead of io_uring arming a
+// poll that fills the buffer later), no IOSQE_ASYNC (the read runs inline in io_uring_enter),
+// a round submits about twice the frames the last one found (at least 4, at most `depth`: each
+// read that finds no frame costs an -EAGAIN completion), and a round that found no frame waits
+// in poll() like the device's callers (api_rx, the reactor). Left out: reading the vnet
+// header, keeping the frame order and handing frames on.
+int tap_rx_uring(int fd, int seconds) {
+    constexpr std::size_t buffer_bytes = 65536;
+    const unsigned depth = uring_depth();
+    const unsigned reads_min = std::min(4U, depth);
+    io_uring ring{};
+    if (const int rc = ::io_uring_queue_init(depth, &ring, 0); rc < 0) {
+        std::fprintf(stderr, "io_uring_queue_init: %s\n", std::strerror(-rc));
+        return 1;
+    }
+    std::vector<std::uint8_t> buffers(depth * buffer_bytes);
+    std::vector<unsigned> idle(depth);  // buffers with no read in flight
+    for (unsigned i = 0; i < depth; ++i) {
+        idle[i] = i;
+    }
+    unsigned in_flight = 0;
+    unsigned reads = reads_min;  // reads to have in flight in the next round
+    const auto start = clock_type::now();
+    const double cpu_start = process_cpu_ns();
+    const auto end = start + std::chrono::seconds(seconds);
+    std::uint64_t frames = 0;
+    std::uint64_t enters = 0;
+    std::uint64_t empty_reads = 0;
+    int status = 0;
+    while (status == 0 && clock_type::now() < end) {
+        for (; in_flight < reads && !idle.empty(); ++in_flight) {
+            const unsigned slot = idle.back();
+            idle.pop_back();
+            io_uring_sqe* sqe = ::io_uring_get_sqe(&ring);  // never null: depth sqes, depth reads
+            ::io_uring_prep_read(sqe, fd, buffers.data() + slot * buffer_bytes, buffer_bytes,
+                                 ~std::uint64_t{0});
+            sqe->rw_flags = RWF_NOWAIT;
+            ::io_uring_sqe_set_data64(sqe, slot);
+        }
+        const int rc = ::io_uring_submit_and_wait(&ring, 1);
+        ++enters;
+        if (rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY) {
+            std::fprintf(stderr, "io_uring_submit_and_wait: %s\n", std::strerror(-rc));
+            status = 1;
+            break;
+        }
+        unsigned round_frames = 0;
+        unsigned head = 0;
+        unsigned seen = 0;
+        io_uring_cqe* cqe = nullptr;
+        io_uring_for_each_cqe(&ring, head, cqe) {
+            ++seen;
+            idle.push_back(static_cast<unsigned>(::io_uring_cqe_get_data64(cqe)));
+            if (cqe->res > 0) {
+                ++round_frames;
+            } else if (cqe->res == 0 || cqe->res == -EAGAIN || cqe->res == -EINTR) {
+                ++empty_reads;  // the queue was empty: read again in a later round
+            } else {
+                std::fprintf(stderr, "tap read: %s\n", std::strerror(-cqe->res));
+                status = 1;
+            }
+        }
+        ::io_uring_cq_advance(&ring, seen);
+        in_flight -= seen;
+        frames += round_frames;
+        reads = std::clamp(2 * round_frames, reads_min, depth);
+        if (seen > 0 && round_frames == 0) {
+            pollfd p{.fd = fd, .events = POLLIN, .revents = 0};
+            (void)::poll(&p, 1, 10);
+        }
+    }
+    report(frames, clock_type::now() - start, cpu_start,
+           " depth " + std::to_string(depth) + " enters " + std::to_string(enters) +
+               " empty_reads " + std::to_string(empty_reads));
+    ::io_uring_queue_exit(&ring);
+    return status;
+}
+
+// The raw limit before the device batched its reads: one read() syscall per frame.
+int tap_rx_read(int fd, int seconds) {
+    std::vector<std::uint8_t> buf(65536);
+    const auto start = clock_type::now();
+    const double cpu_start = process_cpu_ns();
+    const auto end = start + std::chrono::seconds(seconds);
+    std::uint64_t frames = 0;
+    while (clock_type::now() < end) {
+        const ssize_t n = ::read(fd, buf.data(), buf.size());
+        if (n > 0) {
+            ++frames;
+        } else {
+            pollfd p{.fd = fd, .events = POLLIN, .revents = 0};
+            (void)::poll(&p, 1, 10);
+        }
+    }
+    report(frames, clock_type::now() - start, cpu_start);
+    return 0;
+}
+
 int tap_rx(const std::string& mode, const std::string& tap, int seconds) {
-    auto dev = nl::tap_device::open({.name = tap});
+    // For the raw loops the device only opens the fd (TUNSETIFF, O_NONBLOCK, TUNSETOFFLOAD);
+    // they use the fd alone and its own io_uring stays idle. LINK_BENCH_TAP_OFFLOAD=1 opens
+    // it as net::user_stack does (vnet header, checksum and TSO offloads): the TAP then takes
+    // partial checksums, so the kernel sender copies the payload without summing it
+    // (csum_partial_copy_generic leaves its profile) and sends faster (1472 B: 0.73-0.84M vs
+    // 0.62M frames/s into the raw reader), and a baseline for the user stack must see the same
+    // sender.
+    const char* offload_env = std::getenv("LINK_BENCH_TAP_OFFLOAD");
+    const bool offload = offload_env != nullptr && std::string{offload_env} == "1";
+    auto dev = nl::tap_device::open(
+        {.name = tap, .vnet_hdr = offload, .offload_checksum = offload, .offload_tso = offload});
     if (!dev) {
         std::fprintf(stderr, "tap: %s\n", dev.error().message().c_str());
         return 1;
     }
     if (mode == "raw") {
-        std::vector<std::uint8_t> buf(65536);
-        const auto start = clock_type::now();
-    const double cpu_start = process_cpu_ns();
-        const auto end = start + std::chrono::seconds(seconds);
-        std::uint64_t frames = 0;
-        while (clock_type::now() < end) {
-            const ssize_t n = ::read(dev->fd(), buf.data(), buf.size());
-            if (n > 0) {
-                ++frames;
-            } else {
-                pollfd p{.fd = dev->fd(), .events = POLLIN, .revents = 0};
-                (void)::poll(&p, 1, 10);
-            }
-        }
-        report(frames, clock_type::now() - start, cpu_start);
-        return 0;
+        return tap_rx_uring(dev->fd(), seconds);
+    }
+    if (mode == "read") {
+        return tap_rx_read(dev->fd(), seconds);
     }
     return with_pcap(*dev, mode == "pcap", [&](auto& d) { api_rx(d, seconds); });
 }

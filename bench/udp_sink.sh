@@ -6,7 +6,12 @@
 # pinned to CPU 1; with SENDER=xdp the AF_XDP path is flooded instead by udp_sink_bench
 # xdp-flood (a tx-only AF_XDP socket on the veth peer, copy mode, batches of 64; faster than the
 # kernel's UDP stack). The receiver is in turn:
-#   raw   link_bench's minimal reader: frames read off the TAP fd / AF_XDP rx ring, discarded
+#   raw   link_bench's minimal reader: frames read off the TAP fd / AF_XDP rx ring, discarded;
+#         on TAP batches of RWF_NOWAIT reads through io_uring, the kernel facility the device
+#         uses (link_bench tap-rx raw); TAP_RAW=read: one read() per frame (tap-rx read). The
+#         raw TAP reader opens the TAP as the user stack does (vnet header, checksum and TSO
+#         offloads: the kernel sender then skips the UDP checksum); TAP_RAW_OFFLOAD=0 opens it
+#         plain, as the sink and pcap modes do
 #   sink  udp_sink_bench: core::interface over the link device, one bound UDP socket drained
 #         with udp_recv_from (datagrams delivered to the socket are counted)
 #   pcap  the same sink with the device wrapped in pcap_recorder (file in PCAP_DIR)
@@ -101,7 +106,8 @@ for path in $paths; do
                 echo "# $path $payload $mode run $r" >>"$log"
                 if [ "$path" = tap ]; then
                     ns=$nsT fns=$nsT dst=10.78.0.2 dev=$tap
-                    raw=("$lb" tap-rx raw "$tap" "$secs")
+                    raw=(env LINK_BENCH_TAP_OFFLOAD="${TAP_RAW_OFFLOAD:-1}" "$lb" tap-rx
+                        "${TAP_RAW:-raw}" "$tap" "$secs")
                     mac=02:00:00:00:00:02 umac=02:00:0a:4e:00:02 nsn=$nsT ndev=$tap
                 else
                     ns=$nsB fns=$nsA dst=10.77.0.2 dev=$vB
