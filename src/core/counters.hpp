@@ -26,7 +26,7 @@ namespace netrig::core {
     X(icmp_truncated) X(icmp_bad_checksum) X(icmp_unknown_type) X(icmp_bad_code)            \
     X(icmp_rate_limited)                                                                    \
     X(icmp_echo_to_broadcast) X(icmp_error_no_socket) X(icmp_bad_quote) X(ping_no_socket)   \
-    X(ping_queue_full)                                                                      \
+    X(ping_queue_full) X(icmp_tcp_seq_not_in_flight)                                        \
     X(udp_truncated) X(udp_bad_length) X(udp_bad_checksum) X(udp_no_socket)                 \
     X(udp_queue_full_count) X(udp_queue_full_bytes)                                        \
     X(tcp_truncated) X(tcp_bad_header) X(tcp_bad_checksum) X(tcp_not_unicast)              \

@@ -91,6 +91,17 @@ void interface::handle_icmp_error(instant now, const ipv4::repr& h, std::uint8_t
         return;
     }
     const wire::ipv4_address original_destination = q->destination();
+    if (q->protocol() == ipv4::protocol::tcp) {
+        // RFC 5927 §4.1: the quoted sequence number must be in the connection's flight, else
+        // the message is stale or forged and changes nothing: not the connection, and (§7.2,
+        // against blind PMTU reduction) not the path-MTU cache either.
+        const bytes tcp_head = q->transport_head();
+        if (!tcp_icmp_seq_ok(q->source(), load_be16(tcp_head, 0), original_destination,
+                             load_be16(tcp_head, 2), wire::seq32{load_be32(tcp_head, 4)})) {
+            counters_.drop(drop_reason::icmp_tcp_seq_not_in_flight);
+            return;
+        }
+    }
     bool consumed = false;
     if (type == static_cast<std::uint8_t>(icmpv4::message_type::dest_unreachable) &&
         code == icmpv4::unreachable::frag_needed) {

@@ -77,6 +77,21 @@ protected:
 
     udp_endpoint b_at(std::uint16_t port) { return {b.config().address.address, port}; }
 
+    // What an ICMP error about a's connection c quotes: the IPv4 header and first 8 bytes
+    // (ports, sequence number) of a data segment a sent on c and b never got, so in flight.
+    std::vector<std::uint8_t> in_flight_quote(tcp_handle c) {
+        const std::vector<std::uint8_t> data(100, 0x5a);
+        EXPECT_TRUE(a.tcp_send(now, c, data));
+        for (const auto& f : drain(a, now)) {
+            if (auto d = decode(f); d && d->ip && d->ip->protocol == wire::ipv4::protocol::tcp) {
+                const bytes ip = bytes{f}.subspan(wire::ethernet::min_header_len, 20 + 8);
+                return {ip.begin(), ip.end()};
+            }
+        }
+        ADD_FAILURE() << "a sent no data segment";
+        return {};
+    }
+
     tcp_listen_handle listen_b(std::uint16_t port, tcp_listen_config lc = {}) {
         auto l = b.tcp_listen(now, {{}, port}, lc);
         EXPECT_TRUE(l) << l.error().message();
@@ -365,18 +380,8 @@ TEST_F(tcp_iface_test, rfc1191_frag_needed_lowers_the_connection_mss) {
     const tcp_handle c = cs.first;
     const tcp_handle s = cs.second;
     EXPECT_EQ(a.tcp_info(c)->send_mss, 1460U - 12U);  // timestamps take 12 bytes
-    const auto ep = a.tcp_endpoints(c);
-    // A quote of a segment from a to b: IPv4 header + 8 bytes of TCP (ports, seq).
-    std::vector<std::uint8_t> quote(28, 0);
-    ipv4::repr q{.source = a.config().address.address,
-                 .destination = b.config().address.address,
-                 .protocol = wire::ipv4::protocol::tcp,
-                 .ttl = 64};
-    q.payload_len = 1480;
-    q.dont_frag = true;
-    wire::ipv4::emit_header(q, quote);
-    store_be16(quote, 20, ep->local.port);
-    store_be16(quote, 22, ep->remote.port);
+    // A router on the path quotes a's segment (IPv4 header + 8 bytes of TCP: ports, seq).
+    const std::vector<std::uint8_t> quote = in_flight_quote(c);
     ipv4::repr h{.source = wire::ipv4_address{10, 9, 0, 254},
                  .destination = a.config().address.address,
                  .protocol = wire::ipv4::protocol::icmp,
@@ -387,10 +392,51 @@ TEST_F(tcp_iface_test, rfc1191_frag_needed_lowers_the_connection_mss) {
     EXPECT_EQ(a.path_mtu(now, b.config().address.address), 1000);
     EXPECT_LE(a.tcp_info(c)->send_mss, 1000U - 40U);
     EXPECT_FALSE(a.tcp_error(c).has_value());
-    // Data still flows, in smaller segments.
+    // The quoted segment is retransmitted (its 100 bytes arrive first), then data still
+    // flows, in smaller segments.
+    std::vector<std::uint8_t> first(100);
+    ASSERT_TRUE(run(now + 10s, [&] {
+        auto r = b.tcp_recv(now, s, first);
+        return r && *r == first.size();
+    }));
+    EXPECT_EQ(first, std::vector<std::uint8_t>(100, 0x5a));
     const auto data = random_bytes(50000, 8);
     const auto got = transfer(a, c, b, s, data, false);
     EXPECT_EQ(fnv(got), fnv(data));
+}
+
+TEST_F(tcp_iface_test, rfc5927_icmp_quoting_a_sequence_not_in_flight_changes_nothing) {
+    const auto l = listen_b(84);
+    const auto cs = connect_pair(l, 84);  // (clang-14 cannot capture bindings)
+    const tcp_handle c = cs.first;
+    const std::uint32_t mss = a.tcp_info(c)->send_mss;
+    auto quote = in_flight_quote(c);
+    ASSERT_EQ(quote.size(), 28U);
+    const std::uint32_t in_flight = load_be32(quote, 24);
+    ipv4::repr h{.source = wire::ipv4_address{10, 9, 0, 254},
+                 .destination = a.config().address.address,
+                 .protocol = wire::ipv4::protocol::icmp,
+                 .ttl = 64};
+    const auto icmp_about = [&](std::uint32_t seq, std::uint8_t code, std::uint16_t mtu) {
+        store_be32(quote, 24, seq);
+        a.receive(now, eth_frame(a.config().mac, b.config().mac, wire::ethernet::ethertype::ipv4,
+                                 ipv4_packet(h, icmp_message(3, code, mtu, quote))));
+    };
+    // RFC 5927 §4.1: SND.UNA <= SEG.SEQ < SND.NXT, else ignored. Below SND.UNA (acknowledged
+    // data), at SND.NXT (nothing sent there yet) and far outside: a blind attacker's guesses.
+    for (const std::uint32_t seq : {in_flight - 1U, in_flight + 100U, in_flight + 0x40000000U}) {
+        icmp_about(seq, wire::icmpv4::unreachable::frag_needed, 600);
+        icmp_about(seq, wire::icmpv4::unreachable::host, 0);
+    }
+    EXPECT_EQ(a.stats()[drop_reason::icmp_tcp_seq_not_in_flight], 6U);
+    EXPECT_EQ(a.path_mtu(now, b.config().address.address), 1500);  // §7.2: no blind PMTU cut
+    EXPECT_EQ(a.tcp_info(c)->send_mss, mss);
+    EXPECT_FALSE(a.tcp_readiness(c).error);
+    EXPECT_FALSE(a.tcp_take_soft_error(c).has_value());
+    // The last byte in flight is inside: that one is acted on.
+    icmp_about(in_flight + 99U, wire::icmpv4::unreachable::host, 0);
+    EXPECT_TRUE(a.tcp_take_soft_error(c).has_value());
+    EXPECT_EQ(a.stats()[drop_reason::icmp_tcp_seq_not_in_flight], 6U);
 }
 
 TEST_F(tcp_iface_test, icmp_host_unreachable_is_a_soft_error) {
@@ -398,15 +444,7 @@ TEST_F(tcp_iface_test, icmp_host_unreachable_is_a_soft_error) {
     const auto cs = connect_pair(l, 86);  // (clang-14 cannot capture bindings)
     const tcp_handle c = cs.first;
     EXPECT_TRUE(b.tcp_readiness(cs.second).connected);
-    const auto ep = a.tcp_endpoints(c);
-    std::vector<std::uint8_t> quote(28, 0);
-    ipv4::repr q{.source = a.config().address.address,
-                 .destination = b.config().address.address,
-                 .protocol = wire::ipv4::protocol::tcp,
-                 .ttl = 64};
-    wire::ipv4::emit_header(q, quote);
-    store_be16(quote, 20, ep->local.port);
-    store_be16(quote, 22, ep->remote.port);
+    const std::vector<std::uint8_t> quote = in_flight_quote(c);
     ipv4::repr h{.source = wire::ipv4_address{10, 9, 0, 254},
                  .destination = a.config().address.address,
                  .protocol = wire::ipv4::protocol::icmp,

@@ -168,6 +168,13 @@ public:
     [[nodiscard]] std::optional<std::error_code> error() const { return error_; }
     /// The 4-tuple.
     [[nodiscard]] const four_tuple& tuple() const { return tuple_; }
+    /// RFC 5927 §4.1: an ICMP error about this connection "SHOULD" be acted on only if the
+    /// sequence number it quotes is in flight, SND.UNA <= SEG.SEQ < SND.NXT (SND.NXT as the
+    /// highest sent, which a retransmission timeout does not rewind); others are stale or blind
+    /// forgeries (§5.2, §7.2).
+    [[nodiscard]] bool icmp_seq_in_flight(wire::seq32 seq) const {
+        return seq.in_range(snd_una_, snd_max_);
+    }
     /// True when CLOSED with nothing left to emit: the owner may free the connection.
     [[nodiscard]] bool finished() const { return state_ == tcp_state::closed && !rst_pending_; }
     /// The options agreed in the handshake (meaningful once synchronized).
