@@ -193,6 +193,10 @@ public:
     /// The listener's counters (SYN queue, cookies, drops). Errors: invalid_handle.
     [[nodiscard]] result<tcp::listener_counters, std::error_code> tcp_listen_stats(
         tcp_listen_handle h) const;
+    /// The counters of every listener this interface has had, summed: the open ones' and what
+    /// closed ones had counted (so a tool's final report still shows a closed listener's SYN
+    /// cookies and drops).
+    [[nodiscard]] tcp::listener_counters tcp_listeners_total() const;
     /// Closes the listener: pending SYN-RECEIVED records are forgotten and connections not
     /// yet accepted are reset (RFC 9293 §3.10.4: CLOSE in LISTEN). Invalid handles are ignored.
     void tcp_listen_close(tcp_listen_handle h);
@@ -490,6 +494,7 @@ private:
     std::vector<tcp_slot> tcp_;
     std::vector<std::uint16_t> tcp_free_;
     std::vector<tcp_listen_slot> tcp_listeners_;
+    tcp::listener_counters tcp_closed_listeners_;  // summed at tcp_listen_close
     std::vector<std::uint16_t> tcp_run_;  // ring of slots that may have output now
     std::size_t tcp_run_head_ = 0;
     std::size_t tcp_run_count_ = 0;

@@ -222,6 +222,29 @@ result<tcp::listener_counters, std::error_code> interface::tcp_listen_stats(
     return ls->listener->counters();
 }
 
+namespace {
+
+void add_counters(tcp::listener_counters& to, const tcp::listener_counters& from) {
+    for (std::size_t i = 0; i < to.drops.size(); ++i) {
+        to.drops[i] += from.drops[i];
+    }
+    for (std::size_t i = 0; i < to.events.size(); ++i) {
+        to.events[i] += from.events[i];
+    }
+}
+
+}  // namespace
+
+tcp::listener_counters interface::tcp_listeners_total() const {
+    tcp::listener_counters total = tcp_closed_listeners_;
+    for (const auto& ls : tcp_listeners_) {
+        if (ls.listener) {
+            add_counters(total, ls.listener->counters());
+        }
+    }
+    return total;
+}
+
 void interface::tcp_listen_close(tcp_listen_handle h) {
     tcp_listen_slot* ls = tcp_listen_get(h);
     if (ls == nullptr) {
@@ -240,6 +263,7 @@ void interface::tcp_listen_close(tcp_listen_handle h) {
         tcp_settle(last_now_, i);
     }
     tcp_table_.remove_listener(ls->local.address, ls->local.port);
+    add_counters(tcp_closed_listeners_, ls->listener->counters());
     ls->listener.reset();
     ls->accept_ring.clear();
     ls->accept_ring.shrink_to_fit();

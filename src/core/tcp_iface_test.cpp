@@ -573,6 +573,31 @@ TEST_F(tcp_iface_test, listener_close_resets_unaccepted_connections) {
     EXPECT_TRUE(b.tcp_listen(now, {{}, 91}, {}));
 }
 
+TEST_F(tcp_iface_test, listener_totals_keep_the_counts_of_closed_listeners) {
+    const auto established = [](const tcp::listener_counters& c) {
+        return c[tcp::listener_event::established];
+    };
+    EXPECT_EQ(established(b.tcp_listeners_total()), 0U);
+    const auto l = listen_b(92);
+    const auto cs = connect_pair(l, 92);  // (clang-14 cannot capture bindings)
+    (void)cs;
+    const auto open_counts = b.tcp_listen_stats(l);
+    ASSERT_TRUE(open_counts);
+    EXPECT_EQ(established(*open_counts), 1U);
+    EXPECT_EQ(b.tcp_listeners_total().events, open_counts->events);
+    b.tcp_listen_close(l);
+    EXPECT_FALSE(b.tcp_listen_stats(l));
+    EXPECT_EQ(b.tcp_listeners_total().events, open_counts->events);  // kept after close
+    // A second listener adds to the total.
+    const auto l2 = listen_b(93);
+    const auto cs2 = connect_pair(l2, 93);
+    (void)cs2;
+    EXPECT_EQ(established(b.tcp_listeners_total()), 2U);
+    EXPECT_EQ(b.tcp_listeners_total()[tcp::listener_event::syn_received],
+              (*open_counts)[tcp::listener_event::syn_received] +
+                  (*b.tcp_listen_stats(l2))[tcp::listener_event::syn_received]);
+}
+
 TEST_F(tcp_iface_test, api_errors) {
     EXPECT_EQ(a.tcp_connect(now, {b.config().address.address, 0}, std::nullopt, cfg).error(),
               make_error_code(errc::invalid_argument));

@@ -177,6 +177,19 @@ std::string stack_impl::stats_report() const {
         out << "core.drop." << core::to_string(static_cast<core::drop_reason>(i)) << ' '
             << cs.drops[i] << '\n';
     }
+    // Every TCP listener's handshakes, SYN cookies and discards, closed listeners included
+    // (core.drop.tcp_listener_drop counts the segments; these say why).
+    const core::tcp::listener_counters ls_total = iface_.tcp_listeners_total();
+    for (std::size_t i = 0; i < ls_total.events.size(); ++i) {
+        out << "core.tcp_listener."
+            << core::tcp::to_string(static_cast<core::tcp::listener_event>(i)) << ' '
+            << ls_total.events[i] << '\n';
+    }
+    for (std::size_t i = 0; i < ls_total.drops.size(); ++i) {
+        out << "core.tcp_listener.drop."
+            << core::tcp::to_string(static_cast<core::tcp::listener_drop>(i)) << ' '
+            << ls_total.drops[i] << '\n';
+    }
     return out.str();
 }
 

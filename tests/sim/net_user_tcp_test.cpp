@@ -369,6 +369,10 @@ task<void> many(user_stack& a, user_stack& b, int n) {
 
 TEST_F(tcp_pair, hundred_concurrent_echo_connections) {
     ex.run(many(*a, *b, 100));
+    // The listener (closed by now) counted every handshake; the report keeps its counts.
+    const std::string report = a->stats_report();
+    EXPECT_NE(report.find("\ncore.tcp_listener.established 100\n"), std::string::npos) << report;
+    EXPECT_NE(report.find("\ncore.tcp_listener.drop.syn_queue_full 0\n"), std::string::npos);
 }
 
 task<void> bad_options(user_stack& a, user_stack& b) {
