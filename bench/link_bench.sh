@@ -5,7 +5,9 @@
 # Builds its own namespaces (PID-suffixed), pins the measured program to CPU 1 and the kernel
 # traffic generator/sink to CPU 0, runs each case RUNS times and prints the median frames/s:
 #   TAP tx   (program writes -> kernel UDP socket)   raw write() loop | device API | API+pcap
-#   TAP rx   (kernel UDP flood -> program)           raw read() loop  | device API | API+pcap
+#   TAP rx   (kernel UDP flood -> program)           raw io_uring reader (link_bench tap-rx raw:
+#            batches of RWF_NOWAIT reads, as the device does; `tap-rx read` is one read() per
+#            frame) | device API | API+pcap
 #   AF_XDP tx on veth (native, copy; peer GRO on)    raw libxdp loop  | device API | API+pcap
 #   AF_XDP rx on veth (native, copy; kernel flood)   raw libxdp loop  | device API | API+pcap
 # at 64 B and 1472 B UDP payload (106 and 1514 B frames).
