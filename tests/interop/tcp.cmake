@@ -22,3 +22,13 @@ foreach(mode tap tap-offload xdp-native xdp-skb linux)
     set_tests_properties(interop.tcp.${name} PROPERTIES
         LABELS "interop;root;tcp;heavy" SKIP_RETURN_CODE 77 TIMEOUT 900 RUN_SERIAL TRUE)
 endforeach()
+
+# interop.tcp.pmtu: netrig (TAP, --offload off) sends 20 MB through a Linux router whose next
+# link has MTU 1000 to a Linux sink; the router's ICMP fragmentation-needed must feed netrig's
+# path-MTU cache (RFC 1191) and pass the RFC 5927 §4.1 in-flight check; then a forged
+# fragmentation-needed quoting a sequence number outside the flight must change nothing
+# (scapy). About 5 s, not heavy; it owns namespaces and a TAP like the others: serial.
+add_test(NAME interop.tcp.pmtu
+    COMMAND ${CMAKE_CURRENT_LIST_DIR}/tcp_pmtu.sh $<TARGET_FILE:netrig_tcp_peer>)
+set_tests_properties(interop.tcp.pmtu PROPERTIES
+    LABELS "interop;root;tcp" SKIP_RETURN_CODE 77 TIMEOUT 120 RUN_SERIAL TRUE)
