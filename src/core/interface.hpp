@@ -466,10 +466,13 @@ private:
     bool tcp_refill(instant now);
     void tcp_icmp_error(instant now, const icmp_error_report& report, wire::ipv4_address local,
                         std::uint16_t local_port, bool frag_needed);
-    // RFC 5927 §4.1: false if a connection has this tuple and `seq` is not in its flight.
-    [[nodiscard]] bool tcp_icmp_seq_ok(wire::ipv4_address local, std::uint16_t local_port,
-                                       wire::ipv4_address remote, std::uint16_t remote_port,
-                                       wire::seq32 seq) const;
+    // Why an ICMP error quoting this TCP segment must be ignored, if it must: no connection
+    // has the tuple, or (RFC 5927 §4.1) `seq` is not in the connection's flight.
+    [[nodiscard]] std::optional<drop_reason> tcp_icmp_refusal(wire::ipv4_address local,
+                                                              std::uint16_t local_port,
+                                                              wire::ipv4_address remote,
+                                                              std::uint16_t remote_port,
+                                                              wire::seq32 seq) const;
     [[nodiscard]] std::optional<instant> tcp_next_deadline() const;
     // TSO: the largest payload one segment to `remote` may carry now (0: MSS-sized only).
     [[nodiscard]] std::uint32_t tcp_tso_payload_max(instant now, wire::ipv4_address remote);

@@ -92,13 +92,15 @@ void interface::handle_icmp_error(instant now, const ipv4::repr& h, std::uint8_t
     }
     const wire::ipv4_address original_destination = q->destination();
     if (q->protocol() == ipv4::protocol::tcp) {
-        // RFC 5927 §4.1: the quoted sequence number must be in the connection's flight, else
-        // the message is stale or forged and changes nothing: not the connection, and (§7.2,
-        // against blind PMTU reduction) not the path-MTU cache either.
+        // RFC 5927 §4.1: the quote must name one of our connections and a sequence number in
+        // its flight, else the message is stale or forged and changes nothing: not the
+        // connection, and (§7.2, against blind PMTU reduction; Linux likewise takes a TCP
+        // PMTU only through a matching socket) not the path-MTU cache either.
         const bytes tcp_head = q->transport_head();
-        if (!tcp_icmp_seq_ok(q->source(), load_be16(tcp_head, 0), original_destination,
-                             load_be16(tcp_head, 2), wire::seq32{load_be32(tcp_head, 4)})) {
-            counters_.drop(drop_reason::icmp_tcp_seq_not_in_flight);
+        if (const auto refusal = tcp_icmp_refusal(q->source(), load_be16(tcp_head, 0),
+                                                  original_destination, load_be16(tcp_head, 2),
+                                                  wire::seq32{load_be32(tcp_head, 4)})) {
+            counters_.drop(*refusal);
             return;
         }
     }

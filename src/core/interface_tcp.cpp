@@ -478,14 +478,22 @@ std::optional<instant> interface::tcp_next_deadline() const {
 
 // --------------------------------------------------------------------------- ICMP errors
 
-bool interface::tcp_icmp_seq_ok(wire::ipv4_address local, std::uint16_t local_port,
-                                wire::ipv4_address remote, std::uint16_t remote_port,
-                                wire::seq32 seq) const {
+std::optional<drop_reason> interface::tcp_icmp_refusal(wire::ipv4_address local,
+                                                       std::uint16_t local_port,
+                                                       wire::ipv4_address remote,
+                                                       std::uint16_t remote_port,
+                                                       wire::seq32 seq) const {
     const auto id = tcp_table_.find_connection(tcp::four_tuple{.local_address = local,
                                                                .remote_address = remote,
                                                                .local_port = local_port,
                                                                .remote_port = remote_port});
-    return !id || tcp_[static_cast<std::uint16_t>(*id)].conn->icmp_seq_in_flight(seq);
+    if (!id) {
+        return drop_reason::icmp_error_no_socket;
+    }
+    if (!tcp_[static_cast<std::uint16_t>(*id)].conn->icmp_seq_in_flight(seq)) {
+        return drop_reason::icmp_tcp_seq_not_in_flight;
+    }
+    return std::nullopt;
 }
 
 void interface::tcp_icmp_error(instant now, const icmp_error_report& report,

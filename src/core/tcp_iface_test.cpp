@@ -405,7 +405,7 @@ TEST_F(tcp_iface_test, rfc1191_frag_needed_lowers_the_connection_mss) {
     EXPECT_EQ(fnv(got), fnv(data));
 }
 
-TEST_F(tcp_iface_test, rfc5927_icmp_quoting_a_sequence_not_in_flight_changes_nothing) {
+TEST_F(tcp_iface_test, rfc5927_icmp_not_naming_a_connection_and_seq_in_flight_is_ignored) {
     const auto l = listen_b(84);
     const auto cs = connect_pair(l, 84);  // (clang-14 cannot capture bindings)
     const tcp_handle c = cs.first;
@@ -433,6 +433,14 @@ TEST_F(tcp_iface_test, rfc5927_icmp_quoting_a_sequence_not_in_flight_changes_not
     EXPECT_EQ(a.tcp_info(c)->send_mss, mss);
     EXPECT_FALSE(a.tcp_readiness(c).error);
     EXPECT_FALSE(a.tcp_take_soft_error(c).has_value());
+    // A quote of a TCP tuple with no connection (here: another local port) changes nothing
+    // either, not even the path-MTU cache (RFC 5927 §7.2).
+    const std::uint16_t other_port = static_cast<std::uint16_t>(load_be16(quote, 20) + 1U);
+    store_be16(quote, 20, other_port);
+    icmp_about(in_flight, wire::icmpv4::unreachable::frag_needed, 600);
+    EXPECT_EQ(a.stats()[drop_reason::icmp_error_no_socket], 1U);
+    EXPECT_EQ(a.path_mtu(now, b.config().address.address), 1500);
+    store_be16(quote, 20, static_cast<std::uint16_t>(other_port - 1U));
     // The last byte in flight is inside: that one is acted on.
     icmp_about(in_flight + 99U, wire::icmpv4::unreachable::host, 0);
     EXPECT_TRUE(a.tcp_take_soft_error(c).has_value());
