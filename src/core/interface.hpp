@@ -464,15 +464,15 @@ private:
     bool tcp_transmit(instant now, const tcp::segment_out& seg);
     void tcp_on_poll(instant now);
     bool tcp_refill(instant now);
-    void tcp_icmp_error(instant now, const icmp_error_report& report, wire::ipv4_address local,
-                        std::uint16_t local_port, bool frag_needed);
-    // Why an ICMP error quoting this TCP segment must be ignored, if it must: no connection
-    // has the tuple, or (RFC 5927 §4.1) `seq` is not in the connection's flight.
-    [[nodiscard]] std::optional<drop_reason> tcp_icmp_refusal(wire::ipv4_address local,
-                                                              std::uint16_t local_port,
-                                                              wire::ipv4_address remote,
-                                                              std::uint16_t remote_port,
-                                                              wire::seq32 seq) const;
+    // The slot of the connection an ICMP error quoting this TCP segment is about, or why it
+    // must be ignored: no connection has the tuple, or (RFC 5927 §4.1) `seq` is not in the
+    // connection's flight.
+    [[nodiscard]] result<std::uint16_t, drop_reason> tcp_icmp_connection(
+        wire::ipv4_address local, std::uint16_t local_port, wire::ipv4_address remote,
+        std::uint16_t remote_port, wire::seq32 seq) const;
+    // Delivers an ICMP error to the connection in slot i (from tcp_icmp_connection).
+    void tcp_icmp_error(instant now, const icmp_error_report& report, std::uint16_t i,
+                        bool frag_needed);
     [[nodiscard]] std::optional<instant> tcp_next_deadline() const;
     // TSO: the largest payload one segment to `remote` may carry now (0: MSS-sized only).
     [[nodiscard]] std::uint32_t tcp_tso_payload_max(instant now, wire::ipv4_address remote);

@@ -91,18 +91,22 @@ void interface::handle_icmp_error(instant now, const ipv4::repr& h, std::uint8_t
         return;
     }
     const wire::ipv4_address original_destination = q->destination();
+    std::optional<std::uint16_t> tcp_conn;
     if (q->protocol() == ipv4::protocol::tcp) {
         // RFC 5927 §4.1: the quote must name one of our connections and a sequence number in
         // its flight, else the message is stale or forged and changes nothing: not the
         // connection, and (§7.2, against blind PMTU reduction; Linux likewise takes a TCP
-        // PMTU only through a matching socket) not the path-MTU cache either.
+        // PMTU only through a matching socket) not the path-MTU cache either. The quote holds
+        // at least the ports and the sequence number (8 bytes).
         const bytes tcp_head = q->transport_head();
-        if (const auto refusal = tcp_icmp_refusal(q->source(), load_be16(tcp_head, 0),
-                                                  original_destination, load_be16(tcp_head, 2),
-                                                  wire::seq32{load_be32(tcp_head, 4)})) {
-            counters_.drop(*refusal);
+        const auto slot = tcp_icmp_connection(q->source(), load_be16(tcp_head, 0),
+                                              original_destination, load_be16(tcp_head, 2),
+                                              wire::seq32{load_be32(tcp_head, 4)});
+        if (!slot) {
+            counters_.drop(slot.error());
             return;
         }
+        tcp_conn = *slot;
     }
     bool consumed = false;
     if (type == static_cast<std::uint8_t>(icmpv4::message_type::dest_unreachable) &&
@@ -116,9 +120,8 @@ void interface::handle_icmp_error(instant now, const ipv4::repr& h, std::uint8_t
         counters_.count(stat::pmtu_updates);
         consumed = true;
     }
-    if (q->protocol() == ipv4::protocol::tcp) {
-        // RFC 5927 / RFC 1122 §4.2.3.9: ICMP errors about TCP go to the connection (the quote
-        // holds at least the ports and sequence number: 8 bytes).
+    if (tcp_conn) {
+        // RFC 5927 / RFC 1122 §4.2.3.9: ICMP errors about TCP go to the connection.
         const bytes tcp_head = q->transport_head();
         tcp_icmp_error(now,
                        icmp_error_report{.type = type,
@@ -126,7 +129,7 @@ void interface::handle_icmp_error(instant now, const ipv4::repr& h, std::uint8_t
                                          .reporter = h.source,
                                          .original_destination = {original_destination,
                                                                   load_be16(tcp_head, 2)}},
-                       q->source(), load_be16(tcp_head, 0), consumed);
+                       *tcp_conn, consumed);
         return;
     }
     if (q->protocol() == ipv4::protocol::udp) {

@@ -478,45 +478,33 @@ std::optional<instant> interface::tcp_next_deadline() const {
 
 // --------------------------------------------------------------------------- ICMP errors
 
-std::optional<drop_reason> interface::tcp_icmp_refusal(wire::ipv4_address local,
-                                                       std::uint16_t local_port,
-                                                       wire::ipv4_address remote,
-                                                       std::uint16_t remote_port,
-                                                       wire::seq32 seq) const {
+result<std::uint16_t, drop_reason> interface::tcp_icmp_connection(wire::ipv4_address local,
+                                                                  std::uint16_t local_port,
+                                                                  wire::ipv4_address remote,
+                                                                  std::uint16_t remote_port,
+                                                                  wire::seq32 seq) const {
     const auto id = tcp_table_.find_connection(tcp::four_tuple{.local_address = local,
                                                                .remote_address = remote,
                                                                .local_port = local_port,
                                                                .remote_port = remote_port});
     if (!id) {
-        return drop_reason::icmp_error_no_socket;
-    }
-    if (!tcp_[static_cast<std::uint16_t>(*id)].conn->icmp_seq_in_flight(seq)) {
-        return drop_reason::icmp_tcp_seq_not_in_flight;
-    }
-    return std::nullopt;
-}
-
-void interface::tcp_icmp_error(instant now, const icmp_error_report& report,
-                               wire::ipv4_address local, std::uint16_t local_port,
-                               bool frag_needed) {
-    const tcp::four_tuple tuple{.local_address = local,
-                                .remote_address = report.original_destination.address,
-                                .local_port = local_port,
-                                .remote_port = report.original_destination.port};
-    const auto id = tcp_table_.find_connection(tuple);
-    if (!id) {
-        if (!frag_needed) {
-            counters_.drop(drop_reason::icmp_error_no_socket);
-        }
-        return;
+        return unexpected(drop_reason::icmp_error_no_socket);
     }
     const auto i = static_cast<std::uint16_t>(*id);
+    if (!tcp_[i].conn->icmp_seq_in_flight(seq)) {
+        return unexpected(drop_reason::icmp_tcp_seq_not_in_flight);
+    }
+    return i;
+}
+
+void interface::tcp_icmp_error(instant now, const icmp_error_report& report, std::uint16_t i,
+                               bool frag_needed) {
     auto& s = tcp_[i];
     tcp::connection& c = *s.conn;
     if (frag_needed) {
         // RFC 1191 §6.3: the PMTU cache was updated by the caller; the connection lowers its
         // MSS and retransmits with smaller segments.
-        c.set_path_mtu(path_mtu(now, tuple.remote_address));
+        c.set_path_mtu(path_mtu(now, report.original_destination.address));
         tcp_enqueue(i);
         tcp_settle(now, i);
         return;

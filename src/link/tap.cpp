@@ -114,7 +114,7 @@ public:
         e->user_data = tag;
     }
 
-    /// Submits the n requests prepared with next_sqe() and waits until all completed; calls
+    /// Submits the n requests prepared with add() and waits until all completed; calls
     /// fn(user_data, res) for each (res: bytes, or -errno). Returns false if io_uring_enter
     /// failed for another reason than an interruption (the caller then stops using the ring).
     template <class Fn>

@@ -7,10 +7,8 @@
 // the value that load_be16 would read; finish() complements a sum into the field value.
 #pragma once
 
-#include <bit>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 
 #include "base/bytes.hpp"
 #include "base/ones_sum.hpp"
