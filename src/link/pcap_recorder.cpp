@@ -16,6 +16,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <ctime>
 
@@ -37,6 +38,9 @@ constexpr std::uint32_t linktype_ethernet = 1;
 // aligned to it: 4 KiB covers 512-byte and 4 KiB logical blocks. The ring is page-aligned and
 // stream position p is file offset p, so the ring's bytes at a block boundary are aligned too.
 constexpr std::size_t direct_block = 4096;
+
+// The writer's preferred write: the block device's largest request here (max_sectors_kb 4096).
+constexpr std::size_t write_batch = std::size_t{4} << 20U;
 
 struct file_header {
     std::uint32_t magic;
@@ -77,34 +81,44 @@ bool write_all(int fd, const std::uint8_t* p, std::size_t n) {
     return true;
 }
 
-// Maps `capacity` bytes of one memfd twice, back to back, so that [p, p + capacity) is
-// contiguous for any p inside the first half: records never wrap.
-std::uint8_t* map_mirrored(std::size_t capacity) {
-    const int mfd = ::memfd_create("netrig_pcap_ring", MFD_CLOEXEC);
-    if (mfd < 0) {
+// The ring: `capacity` bytes plus a spill area of `spill` bytes after them, where a record that
+// crosses the ring's end is written whole before its tail is copied to the ring's start (so
+// the producer copies each frame in one piece). The memory is anonymous, 2 MiB aligned and
+// advised for transparent huge pages: O_DIRECT pins the pages it writes from and the block
+// layer merges physically contiguous ones into one segment, so a 4 MiB write from huge pages
+// is one request where 4 KiB pages make four (max_segments 254 here) and pins 2 folios instead
+// of 1024 pages. Measured on this guest (O_DIRECT to ext4 on virtio-blk): 16 us of CPU per MB
+// written in 4 MiB chunks from huge pages against 90-130 us per MB in 1 MiB chunks from 4 KiB
+// pages, which at 1 GB/s of capture is ~2% of a core instead of ~11%. Without THP it still
+// works, at the old cost.
+constexpr std::size_t huge_page = std::size_t{2} << 20U;
+
+std::uint8_t* map_ring(std::size_t capacity, std::size_t spill, std::size_t* mapped) {
+    const std::size_t len = capacity + spill;
+    void* area = ::mmap(nullptr, len + huge_page, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (area == MAP_FAILED) {
         return nullptr;
     }
-    void* area = MAP_FAILED;
-    if (::ftruncate(mfd, static_cast<off_t>(capacity)) == 0) {
-        area = ::mmap(nullptr, 2 * capacity, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    // Keep the 2 MiB-aligned part; give the rest back.
+    const auto at = reinterpret_cast<std::uintptr_t>(area);
+    const std::uintptr_t aligned = (at + huge_page - 1) & ~(std::uintptr_t{huge_page} - 1);
+    if (aligned > at) {
+        ::munmap(area, aligned - at);
     }
-    if (area != MAP_FAILED) {
-        auto* base = static_cast<std::uint8_t*>(area);
-        // MAP_POPULATE: fault the pages in now, not in the stack's hot path.
-        const int flags = MAP_SHARED | MAP_FIXED | MAP_POPULATE;
-        if (::mmap(base, capacity, PROT_READ | PROT_WRITE, flags, mfd, 0) == MAP_FAILED ||
-            ::mmap(base + capacity, capacity, PROT_READ | PROT_WRITE, flags, mfd, 0) ==
-                MAP_FAILED) {
-            const int err = errno;
-            ::munmap(area, 2 * capacity);
-            errno = err;
-            area = MAP_FAILED;
-        }
+    const std::uintptr_t end = at + len + huge_page;
+    const std::uintptr_t used_end = aligned + len;
+    const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+    const std::uintptr_t trim = (used_end + page - 1) & ~(page - 1);
+    if (end > trim) {
+        ::munmap(reinterpret_cast<void*>(trim), end - trim);
     }
-    const int err = errno;
-    ::close(mfd);
-    errno = err;
-    return area == MAP_FAILED ? nullptr : static_cast<std::uint8_t*>(area);
+    auto* ring = reinterpret_cast<std::uint8_t*>(aligned);
+    (void)::madvise(ring, len, MADV_HUGEPAGE);  // best effort: THP may be off
+    // Fault every page in now, not in the stack's hot path.
+    std::memset(ring, 0, len);
+    *mapped = trim - aligned;
+    return ring;
 }
 
 // pcap_writer_cpus::avoid_pinned_cpu: if the calling thread may run on exactly one CPU and
@@ -159,8 +173,11 @@ result<std::unique_ptr<pcap_sink>, std::error_code> pcap_sink::open(const std::s
     std::uint8_t raw[sizeof fh];
     std::memcpy(raw, &fh, sizeof fh);
     std::uint8_t* ring = nullptr;
+    std::size_t mapped = 0;
+    // The spill area holds the longest record past the ring's end.
+    const std::size_t spill = sizeof(record_header) + options.snap_bytes;
     // The header is written at once, so that an unwritable file (disk full) fails here.
-    if (!write_all(fd, raw, sizeof raw) || (ring = map_mirrored(capacity)) == nullptr) {
+    if (!write_all(fd, raw, sizeof raw) || (ring = map_ring(capacity, spill, &mapped)) == nullptr) {
         const std::error_code ec = last_errno();
         ::close(fd);
         return unexpected(ec);
@@ -181,15 +198,16 @@ result<std::unique_ptr<pcap_sink>, std::error_code> pcap_sink::open(const std::s
             }
         }
     }
-    return std::unique_ptr<pcap_sink>(new pcap_sink(options, fd, ring, capacity, direct));
+    return std::unique_ptr<pcap_sink>(new pcap_sink(options, fd, ring, capacity, mapped, direct));
 }
 
 pcap_sink::pcap_sink(const pcap_options& options, int fd, std::uint8_t* ring, std::size_t capacity,
-                     bool direct)
+                     std::size_t mapped, bool direct)
     : options_(options),
       fd_(fd),
       ring_(ring),
       capacity_(capacity),
+      mapped_(mapped),
       opened_direct_(direct),
       direct_(direct) {
     // Stream position p is file offset p: the header is [0, 24), records follow. Without
@@ -278,13 +296,19 @@ bool pcap_sink::offer(instant at, bytes frame, std::optional<partial_checksum> p
                            .ts_frac = static_cast<std::uint32_t>(at_ns % 1'000'000'000),
                            .captured_len = static_cast<std::uint32_t>(captured),
                            .original_len = static_cast<std::uint32_t>(frame.size())};
-    std::uint8_t* p = ring_ + (head & (capacity_ - 1));
+    const std::size_t at_off = head & (capacity_ - 1);
+    std::uint8_t* p = ring_ + at_off;
     std::memcpy(p, &rh, sizeof rh);
     std::uint8_t* copy = p + sizeof rh;
     if (partial && partial->start + partial->offset + 2 <= captured) {
         copy_completing(copy, frame, captured, *partial);
     } else {
         std::memcpy(copy, frame.data(), captured);
+    }
+    if (at_off + need > capacity_) {
+        // The record ran into the spill area: its tail belongs at the ring's start (free, as
+        // the room check covered the whole record). Once per lap of the ring at most.
+        std::memcpy(ring_, ring_ + capacity_, at_off + need - capacity_);
     }
     head_local_ = head + need;
     // One plain store on x86; the writer reads head_ about once per millisecond.
@@ -321,6 +345,13 @@ bool pcap_sink::write_chunk(const std::uint8_t* p, std::size_t n) {
     return true;
 }
 
+void pcap_sink::read_ring(std::uint64_t pos, void* out, std::size_t n) const {
+    const std::size_t off = pos & (capacity_ - 1);
+    const std::size_t first = std::min(n, capacity_ - off);
+    std::memcpy(out, ring_ + off, first);
+    std::memcpy(static_cast<std::uint8_t*>(out) + first, ring_, n - first);
+}
+
 void pcap_sink::count_written(std::uint64_t upto, bool ok) {
     // Records end where their header says; one that runs past `upto` keeps its end in
     // record_end_, because its header may be overwritten once tail_ passes it.
@@ -331,10 +362,8 @@ void pcap_sink::count_written(std::uint64_t upto, bool ok) {
                 break;
             }
             std::uint32_t captured = 0;
-            std::memcpy(
-                &captured,
-                ring_ + (parse_pos_ & (capacity_ - 1)) + offsetof(record_header, captured_len),
-                sizeof captured);
+            read_ring(parse_pos_ + offsetof(record_header, captured_len), &captured,
+                      sizeof captured);
             record_end_ = parse_pos_ + sizeof(record_header) + captured;
         }
         if (record_end_ > upto) {
@@ -352,7 +381,14 @@ void pcap_sink::write_out(std::uint64_t from, std::size_t n) {
     if (n == 0) {
         return;
     }
-    const bool ok = write_chunk(ring_ + (from & (capacity_ - 1)), n);  // contiguous: mirrored
+    // A stretch that crosses the ring's end goes out in two writes (once per lap); with
+    // O_DIRECT both stay block-aligned, as the ring's size is a multiple of the block.
+    const std::size_t off = from & (capacity_ - 1);
+    const std::size_t first = std::min(n, capacity_ - off);
+    bool ok = write_chunk(ring_ + off, first);
+    if (ok && first < n) {
+        ok = write_chunk(ring_, n - first);
+    }
     count_written(from + n, ok);
     tail_.store(from + n, std::memory_order_release);
 }
@@ -377,28 +413,34 @@ std::size_t pcap_sink::drain(bool final) {
 
 void pcap_sink::writer_loop() {
     using namespace std::chrono_literals;
-    // The nap doubles while little arrives and halves when a drain found much, so an idle or
-    // slow capture costs ~250 wake-ups a second, not 1000, and a fast one writes big chunks.
-    // Its cap bounds what a burst after idle must fit in: 4 ms at 2 GB/s is 8 MB, the default
-    // ring (see pcap_options::ring_bytes).
-    constexpr auto nap_min = 1ms;
+    // The writer ticks every millisecond while records are pending and writes once a batch
+    // has gathered (write_batch: 4 MiB, one request from huge pages, see map_ring) or the
+    // pending ones have waited max_wait: big writes at high rates, bounded capture latency at
+    // low ones. An idle capture naps up to nap_max, so it costs ~250 wake-ups a second.
+    constexpr auto tick = 1ms;
     constexpr auto nap_max = 4ms;
-    auto nap = nap_min;
+    constexpr auto max_wait = 4ms;
+    const std::size_t batch = std::min(write_batch, capacity_ / 4);
+    auto nap = tick;
+    auto last = std::chrono::steady_clock::now();
     for (;;) {
         // Read stop_ before draining: the producer sets it after its last offer, so a drain
         // that follows a true read sees every record.
         const bool stopping = stop_.load(std::memory_order_acquire);
-        const std::size_t n = drain(stopping);
-        if (stopping) {
-            return;
+        const std::uint64_t pending =
+            head_.load(std::memory_order_acquire) - tail_.load(std::memory_order_relaxed);
+        const auto now = std::chrono::steady_clock::now();
+        if (stopping || pending >= batch || (pending > 0 && now - last >= max_wait)) {
+            const std::size_t n = drain(stopping);
+            if (stopping) {
+                return;
+            }
+            last = now;
+            if (n >= batch) {
+                continue;  // a busy capture: the next batch may be pending already
+            }
         }
-        if (n >= capacity_ / 8) {
-            nap = std::max<std::chrono::milliseconds>(nap / 2, nap_min);
-            continue;  // much was pending: more is probably coming, drain again at once
-        }
-        if (n < capacity_ / 32) {
-            nap = std::min<std::chrono::milliseconds>(nap * 2, nap_max);
-        }
+        nap = pending == 0 ? std::min<std::chrono::milliseconds>(nap * 2, nap_max) : tick;
         std::this_thread::sleep_for(nap);
     }
 }
@@ -417,7 +459,7 @@ pcap_counts pcap_sink::close() {
         if (writer_.joinable()) {
             writer_.join();
         }
-        ::munmap(ring_, 2 * capacity_);
+        ::munmap(ring_, mapped_);
         ::close(fd_);
     }
     return counts();

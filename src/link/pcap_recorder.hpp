@@ -7,12 +7,13 @@
 // Timestamps are the caller's `now` plus a real-time base read once at open, so no clock is
 // read in the hot path and sim runs get reproducible files.
 //
-// Why it is cheap (see docs/PERFORMANCE.md "UDP sink"): one memcpy per frame into a ring that
-// is mapped twice back to back (a record that wraps stays contiguous, so neither side splits or
-// pads it), one plain store publishes it, and the writer naps 1-4 ms whenever it found less
-// than an eighth of the ring, so it wakes at most ~1000 times a second and writes big chunks.
-// Wake-ups are timed rather than signalled so that the producer never makes a syscall or a
-// full fence; the cost is up to 4 ms of capture latency and a ring sized for it.
+// Why it is cheap (see docs/PERFORMANCE.md "UDP sink"): one memcpy per frame into a ring with a
+// spill area past its end (a record that crosses the end is copied whole, and its tail moved to
+// the start, once per lap), one plain store publishes it, and the writer wakes on a 1 ms timer
+// and writes 4 MiB at a time from huge pages with O_DIRECT, so a gigabyte a second of capture
+// costs it ~2% of a core. Wake-ups are timed rather than signalled so that the producer never
+// makes a syscall or a full fence; the cost is up to ~5 ms of capture latency and a ring sized
+// for it.
 #pragma once
 
 #include <atomic>
@@ -52,9 +53,10 @@ struct pcap_options {
     /// CLOCK_REALTIME in ns at instant{} (see realtime_base_now); 0 puts sim runs at the epoch.
     std::int64_t realtime_base = 0;
     /// Bytes of records (16-byte pcap record header + captured bytes) the ring holds before it
-    /// drops; rounded up to a power of two of at least one page. It should hold 4 ms of
-    /// traffic (the writer's longest nap): 8 MiB is 4 ms of 1514-byte frames at 1.4 Mfps.
-    std::size_t ring_bytes = std::size_t{8} << 20U;
+    /// drops; rounded up to a power of two of at least one page. It should hold the writer's
+    /// 4 MiB batch plus what arrives during a write and the writer's ~5 ms of latency: 16 MiB
+    /// is ~8 ms of 1514-byte frames at 1.4 Mfps (2 GB/s) beyond the batch.
+    std::size_t ring_bytes = std::size_t{16} << 20U;
     /// Bytes kept per frame (longer frames are cut; the record keeps the original length).
     /// tcpdump's default, so that TSO and GRO super-frames (up to 64 KiB) are kept whole.
     std::size_t snap_bytes = 262144;
@@ -126,18 +128,20 @@ public:
 
 private:
     pcap_sink(const pcap_options& options, int fd, std::uint8_t* ring, std::size_t capacity,
-              bool direct);
+              std::size_t mapped, bool direct);
     void writer_loop();
     std::size_t drain(bool final);
     void count_written(std::uint64_t upto, bool ok);
+    void read_ring(std::uint64_t pos, void* out, std::size_t n) const;
     bool write_chunk(const std::uint8_t* p, std::size_t len);
     void write_out(std::uint64_t from, std::size_t n);
     void set_direct(bool on);
 
     pcap_options options_;
     int fd_;
-    std::uint8_t* ring_;    // 2 * capacity_ bytes mapped: the second half mirrors the first
+    std::uint8_t* ring_;    // capacity_ bytes, then a spill area for the longest record
     std::size_t capacity_;  // a power of two
+    std::size_t mapped_;    // bytes mapped at ring_
     bool opened_direct_;
     // SPSC byte positions (monotonic; offset = position & (capacity_ - 1)). The producer owns
     // head_ and publishes records with a release store; the writer owns tail_ and frees space
