@@ -14,7 +14,7 @@
 // script points the neighbour entry at it), on AF_XDP the interface's; the xdp attach mode is
 // user_stack's (native first).
 // Prints "fps <datagrams per second> datagrams <n> frames <rx frames> ..." and, with pcap,
-// "pcap offered <n> written <n> dropped <n>".
+// "pcap offered <n> written <n> dropped <n> ... writer_cpu_ns <n>" (the writer thread's CPU time).
 // A faster generator than the kernel's sendmmsg for the AF_XDP path (udp_sink.sh SENDER=xdp):
 //   udp_sink_bench xdp-flood IFACE SRC_IP DST_IP DST_MAC PORT PAYLOAD SECONDS
 // sends one valid UDP datagram (software checksums) over and over from a tx-only AF_XDP socket
@@ -203,10 +203,11 @@ int sink_on(Device& dev, const std::string& mode, const nc::interface_config& co
     const auto c = (*s)->close();  // the final drain is part of the cost
     r.cpu_ns += process_cpu_ns() - cpu_close;
     report(r);
-    std::printf("pcap offered %llu written %llu dropped %llu o_direct %d\n",
+    std::printf("pcap offered %llu written %llu dropped %llu o_direct %d writer_cpu_ns %llu\n",
                 static_cast<unsigned long long>(c.offered),
                 static_cast<unsigned long long>(c.written),
-                static_cast<unsigned long long>(c.dropped), (*s)->opened_direct() ? 1 : 0);
+                static_cast<unsigned long long>(c.dropped), (*s)->opened_direct() ? 1 : 0,
+                static_cast<unsigned long long>(c.writer_cpu_ns));
     return 0;
 }
 
@@ -277,10 +278,11 @@ int user_mode(const std::string& kind, const std::string& mode, const std::strin
             };
             written = value("pcap.written ");
             dropped = value("pcap.dropped ");
-            std::printf("pcap offered %llu written %llu dropped %llu\n",
+            std::printf("pcap offered %llu written %llu dropped %llu writer_cpu_ns %llu\n",
                         static_cast<unsigned long long>(written + dropped),
                         static_cast<unsigned long long>(written),
-                        static_cast<unsigned long long>(dropped));
+                        static_cast<unsigned long long>(dropped),
+                        static_cast<unsigned long long>(value("pcap.writer_cpu_ns ")));
         }
     }
     return rc;

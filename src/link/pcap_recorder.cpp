@@ -217,6 +217,7 @@ pcap_sink::pcap_sink(const pcap_options& options, int fd, std::uint8_t* ring, st
     tail_seen_ = direct_ ? 0 : sizeof(file_header);
     tail_.store(tail_seen_, std::memory_order_relaxed);
     parse_pos_ = sizeof(file_header);
+    marks_ = std::make_unique<block_mark[]>(capacity_ / direct_block);
     writer_ = std::thread([this] { writer_loop(); });
     (void)::pthread_setname_np(writer_.native_handle(), "netrig-pcap");
     if (options_.writer_cpus == pcap_writer_cpus::avoid_pinned_cpu) {
@@ -310,7 +311,15 @@ bool pcap_sink::offer(instant at, bytes frame, std::optional<partial_checksum> p
         // the room check covered the whole record). Once per lap of the ring at most.
         std::memcpy(ring_, ring_ + capacity_, at_off + need - capacity_);
     }
-    head_local_ = head + need;
+    // The block boundaries this record reaches (see block_mark); most records reach none.
+    const std::uint64_t end = head + need;
+    for (std::uint64_t b = (head / direct_block + 1) * direct_block; b <= end; b += direct_block) {
+        block_mark& m = marks_[(b / direct_block) & (capacity_ / direct_block - 1)];
+        m.frames.store(published_ + (b == end ? 1 : 0), std::memory_order_relaxed);
+        m.spanning_end.store(b == end ? 0 : end, std::memory_order_relaxed);
+    }
+    ++published_;
+    head_local_ = end;
     // One plain store on x86; the writer reads head_ about once per millisecond.
     head_.store(head_local_, std::memory_order_release);
     return true;
@@ -345,25 +354,43 @@ bool pcap_sink::write_chunk(const std::uint8_t* p, std::size_t n) {
     return true;
 }
 
-void pcap_sink::read_ring(std::uint64_t pos, void* out, std::size_t n) const {
-    const std::size_t off = pos & (capacity_ - 1);
-    const std::size_t first = std::min(n, capacity_ - off);
-    std::memcpy(out, ring_ + off, first);
-    std::memcpy(static_cast<std::uint8_t*>(out) + first, ring_, n - first);
+void pcap_sink::note_writer_cpu() {
+    timespec ts{};
+    if (::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0) {
+        writer_cpu_ns_.store(static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000'000U +
+                                 static_cast<std::uint64_t>(ts.tv_nsec),
+                             std::memory_order_relaxed);
+    }
 }
 
 void pcap_sink::count_written(std::uint64_t upto, bool ok) {
-    // Records end where their header says; one that runs past `upto` keeps its end in
-    // record_end_, because its header may be overwritten once tail_ passes it.
     std::uint64_t frames = 0;
+    if (upto % direct_block == 0) {
+        // A block boundary (every O_DIRECT write ends on one): the producer's mark says.
+        const block_mark& m = marks_[(upto / direct_block) & (capacity_ / direct_block - 1)];
+        const std::uint64_t total = m.frames.load(std::memory_order_relaxed);
+        frames = total - counted_;
+        counted_ = total;
+        record_end_ = m.spanning_end.load(std::memory_order_relaxed);
+        parse_pos_ = upto;  // used once record_end_ is 0
+        (ok ? written_ : failed_).fetch_add(frames, std::memory_order_relaxed);
+        return;
+    }
+    // Elsewhere records end where their header says; one that runs past `upto` keeps its end
+    // in record_end_, because its header may be overwritten once tail_ passes it.
     for (;;) {
         if (record_end_ == 0) {
             if (parse_pos_ >= upto) {
                 break;
             }
+            // Byte by byte, as the field may straddle the ring's end (no memcpy call per record).
+            const std::uint64_t field = parse_pos_ + offsetof(record_header, captured_len);
+            std::uint8_t raw[sizeof(std::uint32_t)];
+            for (std::size_t k = 0; k < sizeof raw; ++k) {
+                raw[k] = ring_[(field + k) & (capacity_ - 1)];
+            }
             std::uint32_t captured = 0;
-            read_ring(parse_pos_ + offsetof(record_header, captured_len), &captured,
-                      sizeof captured);
+            std::memcpy(&captured, raw, sizeof captured);
             record_end_ = parse_pos_ + sizeof(record_header) + captured;
         }
         if (record_end_ > upto) {
@@ -373,6 +400,7 @@ void pcap_sink::count_written(std::uint64_t upto, bool ok) {
         parse_pos_ = record_end_;
         record_end_ = 0;
     }
+    counted_ += frames;
     // Disk full or I/O error: the frames are lost from the capture, the stack goes on.
     (ok ? written_ : failed_).fetch_add(frames, std::memory_order_relaxed);
 }
@@ -432,6 +460,7 @@ void pcap_sink::writer_loop() {
         const auto now = std::chrono::steady_clock::now();
         if (stopping || pending >= batch || (pending > 0 && now - last >= max_wait)) {
             const std::size_t n = drain(stopping);
+            note_writer_cpu();
             if (stopping) {
                 return;
             }
@@ -449,7 +478,8 @@ pcap_counts pcap_sink::counts() const {
     return {.offered = offered_,
             .written = written_.load(std::memory_order_acquire),
             .dropped = dropped_,
-            .failed = failed_.load(std::memory_order_acquire)};
+            .failed = failed_.load(std::memory_order_acquire),
+            .writer_cpu_ns = writer_cpu_ns_.load(std::memory_order_relaxed)};
 }
 
 pcap_counts pcap_sink::close() {

@@ -184,6 +184,7 @@ TEST(pcap_recorder, long_run_wraps_the_ring_and_keeps_every_frame_and_ns_timesta
     EXPECT_EQ(c.dropped, refused);
     EXPECT_EQ(c.written, frames);
     EXPECT_EQ(c.failed, 0U);
+    EXPECT_GT(c.writer_cpu_ns, 0U);  // the writer's own CPU time is reported
 
     const auto recs = read_back(path);
     ASSERT_EQ(recs.size(), frames);
@@ -356,6 +357,49 @@ TEST(pcap_recorder, direct_and_buffered_writes_make_the_same_file) {
         std::remove(pd.c_str());
         std::remove(pb.c_str());
     }
+}
+
+// Polls counts() until `written` reaches want or a second passed; returns the last value.
+std::uint64_t written_soon(const nl::pcap_sink& sink, std::uint64_t want) {
+    std::uint64_t w = 0;
+    for (int i = 0; i < 1000 && (w = sink.counts().written) < want; ++i) {
+        std::this_thread::sleep_for(1ms);
+    }
+    return w;
+}
+
+TEST(pcap_recorder, written_counts_whole_records_in_the_file_while_capturing) {
+    // With O_DIRECT the writer writes whole 4 KiB blocks and counts the records that end at or
+    // before the last one from the producer's block marks, not by reading headers back.
+    const std::string path = temp_path("marks");
+    auto sink = nl::pcap_sink::open(path, {.ring_bytes = 1U << 20U});
+    ASSERT_TRUE(sink);
+    if (!(*sink)->opened_direct()) {
+        (void)(*sink)->close();
+        std::remove(path.c_str());
+        GTEST_SKIP() << "the temp dir's file system refused O_DIRECT";
+    }
+    const std::vector<std::uint8_t> small(984, 0x11);  // 1000-byte records
+    for (int i = 0; i < 10; ++i) {
+        ASSERT_TRUE((*sink)->offer(instant{std::chrono::nanoseconds(i)}, small));
+    }
+    // The stream is 24 + 10 * 1000 bytes: 2 whole blocks (8192) hold records 1-8.
+    EXPECT_EQ(written_soon(**sink, 8), 8U);
+    std::this_thread::sleep_for(20ms);  // nothing more is due: no partial block goes out
+    EXPECT_EQ((*sink)->counts().written, 8U);
+    // A record spanning two boundaries (10024 to 20024): blocks to 16384 go out, and the
+    // records ending by then are the first ten.
+    const std::vector<std::uint8_t> big(9984, 0x22);
+    ASSERT_TRUE((*sink)->offer(instant{std::chrono::nanoseconds(10)}, big));
+    EXPECT_EQ(written_soon(**sink, 10), 10U);
+    std::this_thread::sleep_for(20ms);
+    EXPECT_EQ((*sink)->counts().written, 10U);
+    const nl::pcap_counts c = (*sink)->close();
+    EXPECT_EQ(c.written, 11U);
+    const auto recs = read_back(path);
+    ASSERT_EQ(recs.size(), 11U);
+    EXPECT_EQ(recs[10].data, big);
+    std::remove(path.c_str());
 }
 
 TEST(pcap_recorder, direct_io_is_taken_where_the_file_system_offers_it) {

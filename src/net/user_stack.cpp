@@ -166,7 +166,9 @@ std::string stack_impl::stats_report() const {
     }
     if (link_.sink) {
         const link::pcap_counts c = link_.sink->counts();
-        out << "pcap.written " << c.written << '\n' << "pcap.dropped " << c.dropped << '\n';
+        out << "pcap.written " << c.written << '\n'
+            << "pcap.dropped " << c.dropped << '\n'
+            << "pcap.writer_cpu_ns " << c.writer_cpu_ns << '\n';
     }
     const core::counters& cs = iface_.stats();
     for (std::size_t i = 0; i < core::stat_count; ++i) {
