@@ -9,11 +9,11 @@
 //
 // Why it is cheap (see docs/PERFORMANCE.md "UDP sink"): one memcpy per frame into a ring with a
 // spill area past its end (a record that crosses the end is copied whole, and its tail moved to
-// the start, once per lap), one plain store publishes it, and the writer wakes on a 1 ms timer
-// and writes 4 MiB at a time from huge pages with O_DIRECT, so a gigabyte a second of capture
-// costs it ~2% of a core. Wake-ups are timed rather than signalled so that the producer never
-// makes a syscall or a full fence; the cost is up to ~5 ms of capture latency and a ring sized
-// for it.
+// the start, once per lap), one plain store publishes it, and the writer wakes every 4 ms and
+// writes what gathered (~4 MB at 1 GB/s) from huge pages with O_DIRECT, counting the frames
+// from marks the producer leaves at block boundaries rather than reading the records back.
+// Wake-ups are timed rather than signalled so that the producer never makes a syscall or a
+// full fence; the cost is up to ~4 ms of capture latency and a ring sized for it.
 #pragma once
 
 #include <atomic>
@@ -53,9 +53,9 @@ struct pcap_options {
     /// CLOCK_REALTIME in ns at instant{} (see realtime_base_now); 0 puts sim runs at the epoch.
     std::int64_t realtime_base = 0;
     /// Bytes of records (16-byte pcap record header + captured bytes) the ring holds before it
-    /// drops; rounded up to a power of two of at least one page. It should hold the writer's
-    /// 4 MiB batch plus what arrives during a write and the writer's ~5 ms of latency: 16 MiB
-    /// is ~8 ms of 1514-byte frames at 1.4 Mfps (2 GB/s) beyond the batch.
+    /// drops; rounded up to a power of two of at least one page. It should hold what arrives
+    /// during the writer's 4 ms nap plus the write itself: 16 MiB is 8 ms at 2 GB/s (1.4M
+    /// 1514-byte frames a second); above that the nap shortens.
     std::size_t ring_bytes = std::size_t{16} << 20U;
     /// Bytes kept per frame (longer frames are cut; the record keeps the original length).
     /// tcpdump's default, so that TSO and GRO super-frames (up to 64 KiB) are kept whole.
