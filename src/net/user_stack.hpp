@@ -103,9 +103,9 @@ public:
     /// "link.type sim|tap|xdp", "link.xdp_mode native|skb copy|zero_copy" (xdp only),
     /// "link.mtu N", "link.{rx,tx}_{frames,bytes} N" and "link.drop.<reason> N" for every
     /// link::drop_reason (outermost device: with impairments, the fault wrapper's view),
-    /// "pcap.written N" / "pcap.dropped N" / "pcap.writer_cpu_ns N" (with pcap_path), then "core.<stat> N" and
-    /// "core.drop.<reason> N" for every core::stat and core::drop_reason. Zeros are included,
-    /// so scripts can key on names.
+    /// "pcap.written N" / "pcap.dropped N" / "pcap.writer_cpu_ns N" (with pcap_path), then
+    /// "core.<stat> N" and "core.drop.<reason> N" for every core::stat and core::drop_reason.
+    /// Zeros are included, so scripts can key on names.
     [[nodiscard]] virtual std::string stats_report() const = 0;
     /// The core interface's counters (drops by reason, events).
     [[nodiscard]] virtual const core::counters& core_stats() const = 0;
