@@ -13,7 +13,8 @@
 //       LINK_BENCH_TAP_OFFLOAD=1: open the TAP with the vnet header and the checksum/TSO
 //       offloads, as net::user_stack does (default: plain, as tap_options' defaults)
 //   link_bench xdp-tx raw|api|pcap IFACE DST_MAC PAYLOAD SECONDS
-//   link_bench xdp-rx raw|api|pcap IFACE SECONDS
+//   link_bench xdp-rx raw|spin|api|pcap IFACE SECONDS
+//       raw: the minimal reader, poll() when its ring is empty; spin: the same, never sleeping
 // Prints one line "fps <frames per second> frames <n> cpu_ns_per_frame <process CPU / frame>"
 // (plus pcap counts).
 #include <fcntl.h>
@@ -478,7 +479,10 @@ int xdp_raw_tx(const std::string& iface, const std::vector<std::uint8_t>& frame,
     return 0;
 }
 
-int xdp_raw_rx(const std::string& iface, int seconds) {
+// spin: never sleeps; an empty ring is peeked again at once. The sender then never pays a
+// wake-up (XDP wakes the socket's waiters in poll() only), so this is the raw limit of the path
+// rather than of a reader that sleeps.
+int xdp_raw_rx(const std::string& iface, int seconds, bool spin) {
     raw_xsk x;
     if (!x.open(iface, true)) {
         std::fprintf(stderr, "raw xsk open failed\n");
@@ -498,8 +502,10 @@ int xdp_raw_rx(const std::string& iface, int seconds) {
             if (xsk_ring_prod__needs_wakeup(&x.fill) != 0) {
                 (void)::recvfrom(fd, nullptr, 0, MSG_DONTWAIT, nullptr, nullptr);
             }
-            pollfd p{.fd = fd, .events = POLLIN, .revents = 0};
-            (void)::poll(&p, 1, 10);
+            if (!spin) {
+                pollfd p{.fd = fd, .events = POLLIN, .revents = 0};
+                (void)::poll(&p, 1, 10);
+            }
             continue;
         }
         std::uint32_t fidx = 0;
@@ -546,8 +552,8 @@ int xdp_tx(const std::string& mode, const std::string& iface, const std::string&
 }
 
 int xdp_rx(const std::string& mode, const std::string& iface, int seconds) {
-    if (mode == "raw") {
-        return xdp_raw_rx(iface, seconds);
+    if (mode == "raw" || mode == "spin") {
+        return xdp_raw_rx(iface, seconds, mode == "spin");
     }
     auto dev = nl::af_xdp_device::open(
         {.interface = iface, .attach = nl::xdp_attach::native, .copy = nl::xdp_copy::copy});

@@ -12,6 +12,9 @@
 #         raw TAP reader opens the TAP as the user stack does (vnet header, checksum and TSO
 #         offloads: the kernel sender then skips the UDP checksum); TAP_RAW_OFFLOAD=0 opens it
 #         plain, as the sink and pcap modes do
+#         on AF_XDP the reader spins on its rx ring (link_bench xdp-rx spin), so the sender never
+#         pays a wake-up and raw is the path's limit; XDP_RAW=raw sleeps in poll() when the
+#         ring is empty (the old reader, which fell below the user stack at times)
 #   sink  udp_sink_bench: core::interface over the link device, one bound UDP socket drained
 #         with udp_recv_from (datagrams delivered to the socket are counted)
 #   pcap  the same sink with the device wrapped in pcap_recorder (file in PCAP_DIR)
@@ -111,7 +114,7 @@ for path in $paths; do
                     mac=02:00:00:00:00:02 umac=02:00:0a:4e:00:02 nsn=$nsT ndev=$tap
                 else
                     ns=$nsB fns=$nsA dst=10.77.0.2 dev=$vB
-                    raw=("$lb" xdp-rx raw "$vB" "$secs")
+                    raw=("$lb" xdp-rx "${XDP_RAW:-spin}" "$vB" "$secs")
                     mac=$macB umac=$macB nsn=$nsA ndev=$vA
                 fi
                 # net::user_stack picks its own MAC on TAP (02:00 + IPv4 address); on AF_XDP it
