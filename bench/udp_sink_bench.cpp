@@ -13,6 +13,7 @@
 // user/user-pcap: the MAC is net::user_stack's choice: on TAP 02:00 + the IPv4 address (the
 // script points the neighbour entry at it), on AF_XDP the interface's; the xdp attach mode is
 // user_stack's (native first).
+// UDP_SINK_BUSY_POLL=1 (user modes): the executor busy-polls instead of blocking in epoll_wait.
 // Prints "fps <datagrams per second> datagrams <n> frames <rx frames> ..." and, with pcap,
 // "pcap offered <n> written <n> dropped <n> ... writer_cpu_ns <n>" (the writer thread's CPU time).
 // A faster generator than the kernel's sendmmsg for the AF_XDP path (udp_sink.sh SENDER=xdp):
@@ -253,6 +254,10 @@ int user_mode(const std::string& kind, const std::string& mode, const std::strin
         c.pcap_snaplen = snaplen_from_env();
     }
     netrig::runtime::executor ex;
+    // UDP_SINK_BUSY_POLL=1: the executor never blocks in epoll_wait, like the spinning raw
+    // AF_XDP reader (link_bench xdp-rx spin), for a like-for-like ratio.
+    const char* busy = std::getenv("UDP_SINK_BUSY_POLL");
+    ex.set_busy_poll(busy != nullptr && std::strcmp(busy, "1") == 0);
     auto st = netrig::net::make_user_stack(c);
     if (!st) {
         std::fprintf(stderr, "make_user_stack: %s\n", st.error().message().c_str());
