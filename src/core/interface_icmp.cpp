@@ -91,17 +91,17 @@ void interface::handle_icmp_error(instant now, const ipv4::repr& h, std::uint8_t
         return;
     }
     const wire::ipv4_address original_destination = q->destination();
+    // The first 8 quoted bytes: TCP's ports and sequence number, UDP's whole header.
+    const bytes transport = q->transport_head();
     std::optional<std::uint16_t> tcp_conn;
     if (q->protocol() == ipv4::protocol::tcp) {
         // RFC 5927 §4.1: the quote must name one of our connections and a sequence number in
         // its flight, else the message is stale or forged and changes nothing: not the
         // connection, and (§7.2, against blind PMTU reduction; Linux likewise takes a TCP
-        // PMTU only through a matching socket) not the path-MTU cache either. The quote holds
-        // at least the ports and the sequence number (8 bytes).
-        const bytes tcp_head = q->transport_head();
-        const auto slot = tcp_icmp_connection(q->source(), load_be16(tcp_head, 0),
-                                              original_destination, load_be16(tcp_head, 2),
-                                              wire::seq32{load_be32(tcp_head, 4)});
+        // PMTU only through a matching socket) not the path-MTU cache either.
+        const auto slot = tcp_icmp_connection(q->source(), load_be16(transport, 0),
+                                              original_destination, load_be16(transport, 2),
+                                              wire::seq32{load_be32(transport, 4)});
         if (!slot) {
             counters_.drop(slot.error());
             return;
@@ -122,20 +122,18 @@ void interface::handle_icmp_error(instant now, const ipv4::repr& h, std::uint8_t
     }
     if (tcp_conn) {
         // RFC 5927 / RFC 1122 §4.2.3.9: ICMP errors about TCP go to the connection.
-        const bytes tcp_head = q->transport_head();
         tcp_icmp_error(now,
                        icmp_error_report{.type = type,
                                          .code = code,
                                          .reporter = h.source,
                                          .original_destination = {original_destination,
-                                                                  load_be16(tcp_head, 2)}},
+                                                                  load_be16(transport, 2)}},
                        *tcp_conn, consumed);
         return;
     }
     if (q->protocol() == ipv4::protocol::udp) {
-        const bytes udp_head = q->transport_head();
-        const std::uint16_t local_port = load_be16(udp_head, wire::udp::field::source_port);
-        const std::uint16_t remote_port = load_be16(udp_head, wire::udp::field::destination_port);
+        const std::uint16_t local_port = load_be16(transport, wire::udp::field::source_port);
+        const std::uint16_t remote_port = load_be16(transport, wire::udp::field::destination_port);
         for (std::size_t i = 0; i < udp_.size(); ++i) {
             auto& s = udp_[i];
             if (s.open && s.local.port == local_port) {
