@@ -311,7 +311,7 @@ bool pcap_sink::offer(instant at, bytes frame, std::optional<partial_checksum> p
     // The block boundaries this record reaches (see block_mark); most records reach none.
     const std::uint64_t end = head + need;
     for (std::uint64_t b = (head / direct_block + 1) * direct_block; b <= end; b += direct_block) {
-        block_mark& m = marks_[(b / direct_block) & (capacity_ / direct_block - 1)];
+        block_mark& m = mark_at(b);
         m.frames.store(published_ + (b == end ? 1 : 0), std::memory_order_relaxed);
         m.spanning_end.store(b == end ? 0 : end, std::memory_order_relaxed);
     }
@@ -360,21 +360,28 @@ void pcap_sink::note_writer_cpu() {
     }
 }
 
+pcap_sink::block_mark& pcap_sink::mark_at(std::uint64_t boundary) {
+    return marks_[(boundary / direct_block) & (capacity_ / direct_block - 1)];
+}
+
 void pcap_sink::count_written(std::uint64_t upto, bool ok) {
-    std::uint64_t frames = 0;
+    const std::uint64_t before = counted_;
     if (upto % direct_block == 0) {
         // A block boundary (every O_DIRECT write ends on one): the producer's mark says.
-        const block_mark& m = marks_[(upto / direct_block) & (capacity_ / direct_block - 1)];
-        const std::uint64_t total = m.frames.load(std::memory_order_relaxed);
-        frames = total - counted_;
-        counted_ = total;
+        const block_mark& m = mark_at(upto);
+        counted_ = m.frames.load(std::memory_order_relaxed);
         record_end_ = m.spanning_end.load(std::memory_order_relaxed);
         parse_pos_ = upto;  // used once record_end_ is 0
-        (ok ? written_ : failed_).fetch_add(frames, std::memory_order_relaxed);
-        return;
+    } else {
+        count_by_headers(upto);
     }
-    // Elsewhere records end where their header says; one that runs past `upto` keeps its end
-    // in record_end_, because its header may be overwritten once tail_ passes it.
+    // Disk full or I/O error: the frames are lost from the capture, the stack goes on.
+    (ok ? written_ : failed_).fetch_add(counted_ - before, std::memory_order_relaxed);
+}
+
+void pcap_sink::count_by_headers(std::uint64_t upto) {
+    // Records end where their header says; one that runs past `upto` keeps its end in
+    // record_end_, because its header may be overwritten once tail_ passes it.
     for (;;) {
         if (record_end_ == 0) {
             if (parse_pos_ >= upto) {
@@ -393,13 +400,10 @@ void pcap_sink::count_written(std::uint64_t upto, bool ok) {
         if (record_end_ > upto) {
             break;
         }
-        ++frames;
+        ++counted_;
         parse_pos_ = record_end_;
         record_end_ = 0;
     }
-    counted_ += frames;
-    // Disk full or I/O error: the frames are lost from the capture, the stack goes on.
-    (ok ? written_ : failed_).fetch_add(frames, std::memory_order_relaxed);
 }
 
 void pcap_sink::write_out(std::uint64_t from, std::size_t n) {

@@ -135,6 +135,7 @@ private:
     void writer_loop();
     std::size_t drain(bool final);
     void count_written(std::uint64_t upto, bool ok);
+    void count_by_headers(std::uint64_t upto);
     void note_writer_cpu();
     bool write_chunk(const std::uint8_t* p, std::size_t len);
     void write_out(std::uint64_t from, std::size_t n);
@@ -167,6 +168,7 @@ private:
         std::atomic<std::uint64_t> spanning_end{0};
     };
     std::unique_ptr<block_mark[]> marks_;
+    [[nodiscard]] block_mark& mark_at(std::uint64_t boundary);
     alignas(64) std::atomic<std::uint64_t> tail_{0};
     std::atomic<std::uint64_t> written_{0};
     std::atomic<std::uint64_t> failed_{0};
