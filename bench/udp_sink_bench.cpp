@@ -249,6 +249,10 @@ int user_mode(const std::string& kind, const std::string& mode, const std::strin
     c.link = kind == "tap" ? netrig::net::link_type::tap : netrig::net::link_type::xdp;
     c.device = name;
     c.address = {.address = *nw::ipv4_address::parse(ip), .prefix_len = 24};
+    // UDP_SINK_SPIN_US=N: user_stack_config::rx_spin (AF_XDP; netrig --rx-spin).
+    if (const char* spin = std::getenv("UDP_SINK_SPIN_US"); spin != nullptr && *spin != '\0') {
+        c.rx_spin = std::chrono::microseconds{std::strtol(spin, nullptr, 10)};
+    }
     if (mode == "user-pcap") {
         c.pcap_path = pcap_path;
         c.pcap_snaplen = snaplen_from_env();

@@ -100,6 +100,12 @@ void add_stack_options(CLI::App& app, stack_options& out) {
         ->transform(CLI::CheckedTransformer(on_off, CLI::ignore_case))
         ->type_name("on|off")
         ->group("Stack and link");
+    app.add_option("--rx-spin", out.rx_spin,
+                   "With --link xdp: microseconds the event loop keeps reading the AF_XDP rx ring "
+                   "after traffic pauses, before it sleeps (default 20; 0 sleeps at once)")
+        ->check(CLI::Range(0U, 1'000'000U))
+        ->type_name("US")
+        ->group("Stack and link");
     app.add_option("--seed", out.seed, "Seed of the sim link and impairments (replays a run)")
         ->capture_default_str()
         ->group("Stack and link");
@@ -109,10 +115,10 @@ std::optional<std::string> unsupported_reason(const stack_options& options) {
     if (options.stack == stack_kind::kernel) {
         const bool user_only = options.link || options.ip || options.gateway || options.mtu ||
                                options.pcap || options.snaplen || options.impair ||
-                               options.xdp || options.offload;
+                               options.xdp || options.offload || options.rx_spin;
         if (user_only) {
-            return "--link, --ip, --gateway, --mtu, --pcap, --snaplen, --impair and --offload "
-                   "configure netrig's own "
+            return "--link, --ip, --gateway, --mtu, --pcap, --snaplen, --impair, --offload and "
+                   "--rx-spin configure netrig's own "
                    "stack; add --stack user (the kernel stack uses the host's interfaces)";
         }
         return std::nullopt;
@@ -152,6 +158,12 @@ result<net::user_stack_config, std::string> user_config(const stack_options& opt
         config.xdp_attach = *options.xdp == xdp_mode::native ? link::xdp_attach::native
                             : *options.xdp == xdp_mode::skb  ? link::xdp_attach::skb
                                                               : link::xdp_attach::automatic;
+    }
+    if (options.rx_spin) {
+        if (link.kind != link_kind::xdp) {
+            return unexpected(std::string{"--rx-spin needs --link xdp:IFACE[:QUEUE]"});
+        }
+        config.rx_spin = std::chrono::microseconds{*options.rx_spin};
     }
     if (!options.ip && link.kind != link_kind::sim) {
         return unexpected(std::string{

@@ -45,13 +45,14 @@ struct stack_options {
     std::uint64_t seed = 1;            ///< Seed of every random choice (sim link, impairments).
     std::optional<xdp_mode> xdp;       ///< --xdp-mode; only with --link xdp:IFACE.
     std::optional<bool> offload;       ///< --offload on|off (TAP offloads; unset = on).
+    std::optional<std::uint32_t> rx_spin;  ///< --rx-spin US; only with --link xdp:IFACE.
 };
 
 /// Parses "sim", "tap:NAME" or "xdp:IFACE[:QUEUE]". Returns an error message in plain words.
 [[nodiscard]] result<link_spec, std::string> parse_link_spec(const std::string& text);
 
-/// Adds --stack, --link, --ip, --gateway, --mtu, --pcap, --snaplen, --impair, --seed, --xdp-mode
-/// and --offload to `app`, writing
+/// Adds --stack, --link, --ip, --gateway, --mtu, --pcap, --snaplen, --impair, --seed, --xdp-mode,
+/// --offload and --rx-spin to `app`, writing
 /// into `out`. Flag syntax is validated by CLI11 (bad values exit with status 2).
 void add_stack_options(CLI::App& app, stack_options& out);
 

@@ -154,6 +154,23 @@ TEST(stack_options, ip_is_required_on_tap_and_xdp_and_defaults_on_sim) {
                                         .ip = "10.78.0.2/24"})->queue, 2U);
 }
 
+TEST(stack_options, rx_spin_sets_the_xdp_loop_spin_and_needs_an_xdp_link) {
+    stack_options o{.stack = stack_kind::user,
+                    .link = *parse_link_spec("xdp:veth9"),
+                    .ip = "10.78.0.2/24"};
+    EXPECT_EQ(user_config(o)->rx_spin, std::chrono::microseconds{20});  // the default
+    o.rx_spin = 0;
+    EXPECT_EQ(user_config(o)->rx_spin, std::chrono::microseconds{0});
+    o.rx_spin = 150;
+    EXPECT_EQ(user_config(o)->rx_spin, std::chrono::microseconds{150});
+    o.link = *parse_link_spec("tap:tap9");
+    ASSERT_TRUE(unsupported_reason(o).has_value());
+    EXPECT_NE(unsupported_reason(o)->find("--rx-spin needs"), std::string::npos);
+    const stack_options kernel{.stack = stack_kind::kernel, .rx_spin = 10};
+    ASSERT_TRUE(unsupported_reason(kernel).has_value());
+    EXPECT_NE(unsupported_reason(kernel)->find("--rx-spin"), std::string::npos);
+}
+
 TEST(stack_options, malformed_ip_gateway_and_impairments_are_explained) {
     for (const auto& o :
          {stack_options{.stack = stack_kind::user, .ip = "10.0.0.1"},

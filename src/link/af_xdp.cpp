@@ -397,6 +397,15 @@ std::size_t af_xdp_device::receive_batch_erased(std::size_t max, function_ref<vo
     return n;
 }
 
+std::optional<bool> af_xdp_device::rx_ready() const {
+    if (s_->rx.ring == nullptr) {
+        return std::nullopt;
+    }
+    // Refreshes the ring's cached producer index only when the cache says empty
+    // (libxdp xsk.h); no syscall.
+    return xsk_cons_nb_avail(&s_->rx, 1) > 0;
+}
+
 std::optional<af_xdp_device::rx_token_type> af_xdp_device::receive(instant /*now*/) {
     NETRIG_ASSERT(!s_->rx_outstanding);
     if (s_->rx.ring == nullptr) {

@@ -178,6 +178,9 @@ public:
     [[nodiscard]] int fd() const;
     /// Always nullopt.
     [[nodiscard]] std::optional<instant> next_deadline() const { return std::nullopt; }
+    /// See peeks_rx: whether the rx ring holds a frame (one load of the kernel's producer
+    /// index); nullopt for a tx-only socket.
+    [[nodiscard]] std::optional<bool> rx_ready() const;
     /// The mode the bind ended up in.
     [[nodiscard]] af_xdp_mode mode() const;
 
@@ -193,5 +196,6 @@ private:
 };
 
 static_assert(link_device<af_xdp_device>);
+static_assert(peeks_rx<af_xdp_device>);
 
 }  // namespace netrig::link

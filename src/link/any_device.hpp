@@ -148,6 +148,8 @@ public:
     [[nodiscard]] virtual int fd() const = 0;
     /// See link_device.
     [[nodiscard]] virtual std::optional<instant> next_deadline() const = 0;
+    /// See peeks_rx: the held device's answer, nullopt if it has none.
+    [[nodiscard]] virtual std::optional<bool> rx_ready() const = 0;
 
 protected:
     /// Takes the next inner rx token and parks it; returns its frame.
@@ -189,6 +191,7 @@ public:
     [[nodiscard]] std::optional<instant> next_deadline() const override {
         return dev_.next_deadline();
     }
+    [[nodiscard]] std::optional<bool> rx_ready() const override { return rx_ready_of(dev_); }
 
 private:
     std::optional<bytes> do_receive(instant now) override {
@@ -239,5 +242,6 @@ template <class D>
 }
 
 static_assert(link_device<any_device>);
+static_assert(peeks_rx<any_device>);
 
 }  // namespace netrig::link

@@ -92,6 +92,26 @@ std::size_t receive_batch_offload(D& dev, instant now, std::size_t max, Fn&& fn)
     }
 }
 
+/// A device that can tell without a syscall whether a received frame is waiting, because its
+/// receive ring is memory shared with the kernel (AF_XDP): `std::optional<bool> rx_ready()
+/// const`, nullopt when it cannot tell after all. A loop polls this instead of asking epoll
+/// while frames keep coming (see runtime::poll_handler::probe).
+template <class D>
+concept peeks_rx = requires(const D& dev) {
+    { dev.rx_ready() } -> std::same_as<std::optional<bool>>;
+};
+
+/// dev.rx_ready() where the device has it; nullopt (only the fd can tell) otherwise.
+template <class D>
+[[nodiscard]] std::optional<bool> rx_ready_of(const D& dev) {
+    if constexpr (peeks_rx<D>) {
+        return dev.rx_ready();
+    } else {
+        (void)dev;
+        return std::nullopt;
+    }
+}
+
 /// A tx token that accepts per-frame offload requests (TAP with a vnet header).
 template <class T>
 concept offload_tx_token = requires(T& token, const tx_offload& offload) {
@@ -191,6 +211,7 @@ concept tx_token = std::movable<T> &&
 ///   Frames may be queued until `flush(now)`; callers flush after a burst of consumes.
 /// - `capabilities()`, `stats()`, `fd()` (pollable for readability; -1 for sim), and
 ///   `next_deadline()` (when a delayed frame becomes receivable; nullopt for real devices).
+/// - Optionally `rx_ready()` (see peeks_rx).
 template <class D>
 concept link_device = requires(D& dev, const D& cdev, instant now, std::size_t max) {
     typename D::rx_token_type;

@@ -135,6 +135,9 @@ public:
         }
         return t;
     }
+    /// See peeks_rx: whether the inner device holds frames (delayed ones are due at
+    /// next_deadline()).
+    [[nodiscard]] std::optional<bool> rx_ready() const { return rx_ready_of(dev_); }
     /// The wrapped device.
     [[nodiscard]] device& inner() { return dev_; }
     /// Changes the impairments; engine state (rng, queue) carries over.

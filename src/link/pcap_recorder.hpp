@@ -307,6 +307,8 @@ public:
     [[nodiscard]] int fd() const { return dev_.fd(); }
     /// See link_device.
     [[nodiscard]] std::optional<instant> next_deadline() const { return dev_.next_deadline(); }
+    /// See peeks_rx (the inner device's answer).
+    [[nodiscard]] std::optional<bool> rx_ready() const { return rx_ready_of(dev_); }
     /// The wrapped device.
     [[nodiscard]] device& inner() { return dev_; }
 

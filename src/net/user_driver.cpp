@@ -174,6 +174,9 @@ void driver::attach() {
     const int fd = device_.fd();
     reg_ = std::make_unique<runtime::poll_registration>(
         fd, runtime::poll_interest{.readable = fd >= 0}, *this);
+    if (device_.rx_ready().has_value()) {
+        reg_->set_probing(true, rx_spin_);
+    }
     // The first turn sends the gratuitous ARP and picks up frames that arrived meanwhile.
     reg_->set_deadline(runtime::now());
 }
@@ -206,6 +209,8 @@ link::tx_offload to_link_offload(const core::tx_frame_info& info) {
 }  // namespace
 
 void driver::on_poll(runtime::poll_events /*events*/) { turn(); }
+
+bool driver::probe() { return device_.rx_ready().value_or(false); }
 
 void driver::transmit(instant now) {
     bool stalled = false;

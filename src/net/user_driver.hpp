@@ -171,6 +171,10 @@ public:
 
     /// Registers with the current executor if there is one and it is not registered yet.
     void attach();
+    /// On devices that tell without a syscall whether frames wait (link::peeks_rx): how long
+    /// the executor keeps looking before it sleeps (poll_registration::set_probing). Takes
+    /// effect at attach().
+    void set_rx_spin(duration spin) noexcept { rx_spin_ = spin; }
     /// True once registered.
     [[nodiscard]] bool attached() const noexcept { return reg_ != nullptr; }
     /// One turn at runtime::now(): receive, poll + flush, events, re-arm; then re-arms the other
@@ -188,6 +192,9 @@ public:
 
     /// The registration's callback: runs a turn.
     void on_poll(runtime::poll_events events) override;
+    /// Whether the device holds received frames, for devices that can tell without a syscall
+    /// (AF_XDP; link::peeks_rx): the executor then runs a turn without asking epoll.
+    [[nodiscard]] bool probe() override;
 
 private:
     void transmit(instant now);
@@ -208,6 +215,7 @@ private:
     heap_trim_policy heap_trim_;  // pages of released TCP buffers back to the system
     bool again_ = false;
     bool tx_stalled_ = false;
+    duration rx_spin_{};
 };
 
 /// Drivers whose devices share a sim network: a turn of one may deliver frames to another's

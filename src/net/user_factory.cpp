@@ -196,6 +196,7 @@ result<std::unique_ptr<user_stack>, std::error_code> make_real_stack(
         options.attach = config.xdp_attach;
         NETRIG_TRY_ASSIGN(link::af_xdp_device xdp, link::af_xdp_device::open(options));
         parts.xdp_mode = xdp.mode();
+        parts.rx_spin = config.rx_spin;
         parts.layers.push_back(link::make_any_device<link::af_xdp_device>(std::move(xdp)));
     }
     const link::capabilities caps = parts.layers.back()->capabilities();

@@ -20,6 +20,7 @@ stack_impl::stack_impl(link_parts link, const core::interface_config& config, st
     if (link_.fabric) {
         driver_.set_group(&link_.fabric->group());
     }
+    driver_.set_rx_spin(link_.rx_spin);
     attach();
 }
 

@@ -61,6 +61,7 @@ public:
         std::unique_ptr<link::pcap_sink> sink;     ///< must outlive the recorder layer
         std::vector<std::unique_ptr<link::any_device>> layers;
         std::optional<link::af_xdp_mode> xdp_mode;
+        duration rx_spin{};  ///< user_stack_config::rx_spin
     };
 
     stack_impl(link_parts link, const core::interface_config& config, std::uint64_t seed);

@@ -12,8 +12,10 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "runtime/io.hpp"
@@ -378,6 +380,128 @@ TEST(executor, poll_registration_reports_fd_and_deadline) {
     }
     forget_fd(efd);
     ::close(efd);
+}
+
+// --- probing: input in shared memory, seen without a syscall ---
+
+// A source like an AF_XDP rx ring: another thread produces into memory (pending), and the fd
+// (an eventfd nobody writes) never says so. on_poll consumes and, if it found input, tells the
+// test through done_fd.
+struct ring_source final : poll_handler {
+    std::atomic<int> pending{0};
+    std::atomic<bool> endless{false};  // probe() says "input" forever (a flood)
+    int consumed = 0;
+    int polls = 0;
+    int done_fd = -1;
+    bool probe() override { return endless.load() || pending.load() > 0; }
+    void on_poll(poll_events /*ev*/) override {
+        ++polls;
+        const int n = pending.exchange(0);
+        consumed += n;
+        if (n > 0 && done_fd >= 0) {
+            const std::uint64_t one = 1;
+            EXPECT_EQ(::write(done_fd, &one, sizeof one), static_cast<ssize_t>(sizeof one));
+        }
+    }
+};
+
+struct eventfd_pair {
+    int silent = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);  // the source's own fd
+    int done = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    ~eventfd_pair() {
+        for (int fd : {silent, done}) {
+            forget_fd(fd);
+            ::close(fd);
+        }
+    }
+};
+
+TEST(executor, probing_registration_runs_input_its_fd_does_not_report) {
+    executor ex;
+    eventfd_pair fds;
+    ring_source src;
+    src.pending = 3;
+    std::vector<int> slept;
+    poll_registration reg(fds.silent, poll_interest{.readable = true, .writable = false}, src);
+    reg.set_probing(true);
+    EXPECT_TRUE(reg.probing());
+    ex.run(sleep_then_record(5ms, 0, &slept));
+    EXPECT_EQ(src.consumed, 3);
+    // Without probing the same input is never seen: only the fd would wake the loop.
+    reg.set_probing(false);
+    src.pending = 2;
+    const int polls = src.polls;
+    ex.run(sleep_then_record(5ms, 0, &slept));
+    EXPECT_EQ(src.polls, polls);
+    EXPECT_EQ(src.pending.load(), 2);
+}
+
+TEST(executor, spin_picks_up_input_and_still_serves_other_fds) {
+    executor ex;
+    eventfd_pair fds;
+    ring_source src;
+    src.done_fd = fds.done;
+    poll_registration reg(fds.silent, poll_interest{.readable = true, .writable = false}, src);
+    reg.set_probing(true, std::chrono::hours{1});
+    EXPECT_EQ(ex.spin(), std::chrono::hours{1});
+    // The input arrives while the loop has nothing else to do, so it spins: the probe must
+    // see the input, and the loop must then see done_fd (written by on_poll) although the spin
+    // has an hour left. If either failed the loop would spin or sleep for good, so after 5 s
+    // the thread ends the spin through the probe and the test fails instead of hanging.
+    std::atomic<bool> finished{false};
+    std::atomic<bool> rescued{false};
+    std::thread producer([&] {
+        std::this_thread::sleep_for(20ms);
+        src.pending = 1;
+        for (int i = 0; i < 500 && !finished.load(); ++i) {
+            std::this_thread::sleep_for(10ms);
+        }
+        if (!finished.load()) {
+            rescued = true;
+            src.endless = true;
+            const std::uint64_t one = 1;
+            (void)::write(fds.done, &one, sizeof one);
+        }
+    });
+    auto r = ex.run([](int fd) -> task<result<void, std::error_code>> {
+        co_return co_await wait_readable(fd);
+    }(fds.done));
+    finished = true;
+    producer.join();
+    EXPECT_TRUE(r.has_value());
+    EXPECT_FALSE(rescued.load());
+    EXPECT_EQ(src.consumed, 1);
+    reg.set_probing(false);
+    EXPECT_EQ(ex.spin(), duration::zero());
+}
+
+TEST(executor, endless_probed_input_does_not_starve_other_fds) {
+    executor ex;
+    eventfd_pair fds;
+    ring_source src;
+    src.endless = true;
+    poll_registration reg(fds.silent, poll_interest{.readable = true, .writable = false}, src);
+    reg.set_probing(true);
+    // Another fd becomes readable while the probe says "input" at every turn; the loop must
+    // still ask epoll. The thread ends the flood after 5 s so that a failure cannot hang.
+    std::atomic<bool> done{false};
+    std::thread other([&] {
+        std::this_thread::sleep_for(10ms);
+        const std::uint64_t one = 1;
+        EXPECT_EQ(::write(fds.done, &one, sizeof one), static_cast<ssize_t>(sizeof one));
+        for (int i = 0; i < 500 && !done.load(); ++i) {
+            std::this_thread::sleep_for(10ms);
+        }
+        src.endless = false;
+    });
+    auto r = ex.run([](int fd, ring_source* s) -> task<bool> {
+        (void)co_await wait_readable(fd);
+        co_return s->endless.load();
+    }(fds.done, &src));
+    done = true;
+    other.join();
+    EXPECT_TRUE(r) << "the other fd was served only after the flood ended";
+    EXPECT_GT(src.polls, 1);
 }
 
 TEST(executor, regular_file_cannot_be_waited) {

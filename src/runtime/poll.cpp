@@ -16,6 +16,9 @@ poll_registration::poll_registration(int fd, poll_interest interest, poll_handle
 
 poll_registration::~poll_registration() {
     sched_.cancel_timer(*this);
+    if (probing_) {
+        sched_.set_probing(*this, false);
+    }
     if (fd_ >= 0) {
         sched_.remove_poll(*this);
     }
@@ -32,6 +35,17 @@ void poll_registration::set_interest(poll_interest interest) {
     NETRIG_ASSERT(fd_ >= 0);
     interest_ = interest;
     sched_.update_poll(*this);
+}
+
+void poll_registration::set_probing(bool on, duration spin) {
+    if (probing_) {
+        sched_.set_probing(*this, false);
+    }
+    probing_ = on;
+    spin_ = on ? spin : duration::zero();
+    if (on) {
+        sched_.set_probing(*this, true);
+    }
 }
 
 void poll_registration::on_timer() {

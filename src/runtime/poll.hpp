@@ -36,6 +36,12 @@ public:
     virtual ~poll_handler() = default;
     /// Something the handler registered for happened.
     virtual void on_poll(poll_events events) = 0;
+    /// Asked by the real executor, instead of epoll, on registrations with probing on
+    /// (poll_registration::set_probing): true if on_poll would find input now. It must not make
+    /// a syscall (an AF_XDP rx ring is memory shared with the kernel: one load). While it says
+    /// true the loop calls on_poll({.readable = true}) without asking epoll, and asks epoll
+    /// only every executor::probe_poll_interval for the other fds.
+    [[nodiscard]] virtual bool probe() { return false; }
 };
 
 /// Registers a poll_handler with the current scheduler for the registration's lifetime.
@@ -57,6 +63,17 @@ public:
     void set_deadline(instant at);
     /// Changes which fd directions are watched. Preconditions: fd() >= 0.
     void set_interest(poll_interest interest);
+    /// Lets the executor ask the handler's probe() before it waits (see poll_handler::probe).
+    /// With `spin` > 0 the loop, when it runs out of work, keeps asking for up to that long
+    /// before it blocks in epoll_wait: input that arrives meanwhile runs without a wake-up,
+    /// which its producer (the kernel, on another CPU) would otherwise pay, at the cost of up
+    /// to `spin` of CPU each time the loop runs dry. The sim executor ignores it (its sources
+    /// have no fds).
+    void set_probing(bool on, duration spin = duration::zero());
+    /// See set_probing.
+    [[nodiscard]] duration probe_spin() const noexcept { return spin_; }
+    /// True once set_probing(true).
+    [[nodiscard]] bool probing() const noexcept { return probing_; }
     /// The watched fd (negative if none).
     [[nodiscard]] int fd() const noexcept { return fd_; }
     /// Current interest.
@@ -74,6 +91,8 @@ private:
     poll_interest interest_;
     poll_handler& handler_;
     std::error_code error_;
+    bool probing_ = false;
+    duration spin_{};
 };
 
 }  // namespace netrig::runtime

@@ -162,4 +162,6 @@ void scheduler::update_poll(poll_registration& /*reg*/) {
 
 void scheduler::remove_poll(poll_registration& /*reg*/) noexcept {}
 
+void scheduler::set_probing(poll_registration& /*reg*/, bool /*on*/) noexcept {}
+
 }  // namespace netrig::runtime

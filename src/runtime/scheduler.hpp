@@ -115,6 +115,9 @@ public:
     virtual void update_poll(poll_registration& reg);
     /// See add_poll.
     virtual void remove_poll(poll_registration& reg) noexcept;
+    /// Adds or removes reg from the registrations whose probe() the loop asks (see
+    /// poll_handler::probe). The default (sim executor) ignores it.
+    virtual void set_probing(poll_registration& reg, bool on) noexcept;
 
 protected:
     /// Installs this scheduler as current() for the calling thread.
