@@ -24,6 +24,7 @@
 # does every mode back to back (MODES="raw sink pcap" to skip the user stack); medians over
 # RUNS are printed with sink/raw, pcap/sink, user/raw and user-pcap/user. SNAPLEN=N records
 # N bytes of each frame in the pcap modes (tcpdump -s N; default whole frames). Namespaces are PID-suffixed and deleted on exit; every process is time-bounded.
+# UDP_SINK_SPIN_US=N: the user stack's AF_XDP spin before it sleeps (default 20 us, --rx-spin).
 set -euo pipefail
 build=$1
 secs=${2:-2}

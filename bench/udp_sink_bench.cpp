@@ -14,6 +14,7 @@
 // script points the neighbour entry at it), on AF_XDP the interface's; the xdp attach mode is
 // user_stack's (native first).
 // UDP_SINK_BUSY_POLL=1 (user modes): the executor busy-polls instead of blocking in epoll_wait.
+// UDP_SINK_SPIN_US=N (user modes, AF_XDP): user_stack_config::rx_spin, default 20 (--rx-spin).
 // Prints "fps <datagrams per second> datagrams <n> frames <rx frames> ..." and, with pcap,
 // "pcap offered <n> written <n> dropped <n> ... writer_cpu_ns <n>" (the writer thread's CPU time).
 // A faster generator than the kernel's sendmmsg for the AF_XDP path (udp_sink.sh SENDER=xdp):
