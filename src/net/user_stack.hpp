@@ -83,9 +83,9 @@ struct user_stack_config {
     /// AF_XDP (link_type::xdp) only: how long the event loop keeps looking at the rx ring
     /// before it sleeps in epoll_wait once it ran out of work. The ring is memory shared with
     /// the kernel, so looking costs no syscall, and frames that arrive meanwhile spare the
-    /// kernel's CPU a wake-up (udp_sink bench, 64 B over veth: user/raw 0.80 -> 0.93 with
-    /// 30 us; docs/PERFORMANCE.md). The price is up to this much CPU each time traffic pauses;
-    /// 0 sleeps at once.
+    /// kernel's CPU a wake-up (udp_sink bench over veth, interleaved medians: user/raw 0.83 ->
+    /// 0.89 at 64 B and 0.83 -> 0.92 at 1472 B with 20 us; docs/PERFORMANCE.md). The price is
+    /// up to this much CPU each time traffic pauses; 0 sleeps at once.
     std::chrono::microseconds rx_spin{20};
 };
 

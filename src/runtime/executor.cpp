@@ -233,10 +233,14 @@ void executor::set_probing(poll_registration& reg, bool on) noexcept {
     } else if (!on && at != probes_.end()) {
         probes_.erase(at);
     }
-    spin_ = duration::zero();
+}
+
+duration executor::spin() const noexcept {
+    duration longest = duration::zero();
     for (const poll_registration* p : probes_) {
-        spin_ = std::max(spin_, p->probe_spin());
+        longest = std::max(longest, p->probe_spin());
     }
+    return longest;
 }
 
 std::size_t executor::watched_fd_count() const noexcept {
@@ -316,7 +320,7 @@ bool executor::run_probes() {
     return found;
 }
 
-bool executor::spin(instant until, std::optional<instant> timer) {
+bool executor::spin_on_probes(instant until, std::optional<instant> timer) {
     for (;;) {
         // Probes only, for one slice; then epoll once (zero timeout) for the other fds.
         const instant slice_end = std::min(until, now() + probe_poll_interval);
@@ -369,9 +373,11 @@ void executor::drive(std::coroutine_handle<> target) {
         const std::optional<instant> next = next_deadline();
         NETRIG_ASSERT((next.has_value() || io_registrations_ > 0) &&
                       "deadlock: nothing ready, no timer and no fd to wait for");
-        if (!probes_.empty() && (busy_poll_ || spin_ > duration::zero())) {
-            // Busy-poll spins until something happens; otherwise for spin_, then sleeps.
-            if (spin(busy_poll_ ? instant::max() : t + spin_, next)) {
+        if (!probes_.empty()) {
+            // Busy-poll spins until something happens; otherwise for spin(), then sleeps.
+            const duration spin_for = spin();
+            if ((busy_poll_ || spin_for > duration::zero()) &&
+                spin_on_probes(busy_poll_ ? instant::max() : t + spin_for, next)) {
                 continue;
             }
         }

@@ -43,7 +43,7 @@ public:
     [[nodiscard]] bool busy_poll() const noexcept { return busy_poll_; }
     /// How long the loop keeps asking probes before it blocks in epoll_wait: the longest spin
     /// a probing registration asked for (poll_registration::set_probing), 0 without one.
-    [[nodiscard]] duration spin() const noexcept { return spin_; }
+    [[nodiscard]] duration spin() const noexcept;
     /// While probes keep finding input the loop runs it without epoll, but asks epoll (zero
     /// timeout) at least this often, so that other fds are not starved.
     static constexpr duration probe_poll_interval = std::chrono::microseconds{50};
@@ -83,7 +83,7 @@ private:
     bool run_probes();
     /// run_probes() until one finds input, a timer is due or epoll (asked with a zero timeout
     /// every probe_poll_interval) reports an event: true; false once `until` passed.
-    bool spin(instant until, std::optional<instant> timer);
+    bool spin_on_probes(instant until, std::optional<instant> timer);
     void dispatch(int fd, std::uint32_t revents);
     fd_state& state_of(int fd);
     [[nodiscard]] std::uint32_t wanted_events(const fd_state& st) const noexcept;
@@ -93,7 +93,6 @@ private:
     int epoll_fd_ = -1;
     std::int64_t origin_ns_ = 0;
     bool busy_poll_ = false;
-    duration spin_{};  // the largest probe_spin() of probes_
     std::vector<poll_registration*> probes_;
     instant last_poll_{};  // when the loop last asked epoll
     std::size_t io_registrations_ = 0;  // linked waiters + hooks with an fd

@@ -38,14 +38,11 @@ void poll_registration::set_interest(poll_interest interest) {
 }
 
 void poll_registration::set_probing(bool on, duration spin) {
-    if (probing_) {
-        sched_.set_probing(*this, false);
+    if (on != probing_) {
+        sched_.set_probing(*this, on);
     }
     probing_ = on;
     spin_ = on ? spin : duration::zero();
-    if (on) {
-        sched_.set_probing(*this, true);
-    }
 }
 
 void poll_registration::on_timer() {

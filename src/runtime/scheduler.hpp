@@ -116,7 +116,8 @@ public:
     /// See add_poll.
     virtual void remove_poll(poll_registration& reg) noexcept;
     /// Adds or removes reg from the registrations whose probe() the loop asks (see
-    /// poll_handler::probe). The default (sim executor) ignores it.
+    /// poll_handler::probe); the loop reads their probe_spin() when it runs dry. The default
+    /// (sim executor) ignores it.
     virtual void set_probing(poll_registration& reg, bool on) noexcept;
 
 protected:
